@@ -1,0 +1,49 @@
+# Two commands do all the set-up from a fresh clone:
+#   make run    the app on http://127.0.0.1:8000 with demo data, a Celery worker and beat
+#   make test   the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; echo $(PYTHON)) | sha1sum | cut -c1-12)
+
+.PHONY: run test install lint migrate clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Local run: embedded SQLite and filesystem broker unless DATABASE_URL / REDIS_URL are set.
+# Ctrl-C stops the web server, the worker and beat together.
+run: export DEBUG ?= 1
+run: $(STAMP)
+	mkdir -p var
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --if-empty
+	@echo
+	@echo "  housingfirst is starting on http://127.0.0.1:8000/"
+	@echo "  Sign in as casemanager1, casemanager2, casemanager3, supervisor1, supervisor2,"
+	@echo "  auditor or admin, all with the password: housingfirst-demo"
+	@echo
+	trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A housingfirst worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
+	$(VENV)/bin/celery -A housingfirst beat --loglevel=INFO & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite. Browser tests drive Debian's chromium; where none is installed they are
+# skipped with a message, except in CI (CI=true), where a missing browser fails the run.
+test: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,37 @@
+"""The one way to fetch a client for a person: out of scope answers 404, wrong role 403.
+
+Placements, contacts, referrals and notes are reached through their client, so every app
+calls ``get_client_for`` first and then looks the related row up within that client.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from housingfirst.roles import Role, role_of
+
+from .models import Client
+
+# Roles that may write client records at all; auditors only read.
+WRITER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+_MAX_ID = 2**63 - 1
+
+
+def can_change_clients(user) -> bool:
+    return role_of(user) in WRITER_ROLES
+
+
+def get_client_for(user, client_id, *, change: bool = False, queryset=None) -> Client:
+    """The client with this id if the person may see it (or change it, with change=True)."""
+    if change and not can_change_clients(user):
+        raise PermissionDenied
+    try:
+        pk = int(client_id)
+    except (TypeError, ValueError):
+        raise Http404("No such client") from None
+    if not 0 < pk <= _MAX_ID:
+        raise Http404("No such client")
+    base = queryset if queryset is not None else Client.objects.select_related("team", "case_manager")
+    client = base.visible_to(user, "change" if change else "view").filter(pk=pk).first()
+    if client is None:
+        raise Http404("No such client")
+    return client

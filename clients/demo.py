@@ -1,0 +1,227 @@
+"""Demo program: staff, teams and clients for the local run and for benchmarks.
+
+Small programs go through the same services as the app (so history and grants are real);
+large ones (``--clients N``) use bulk inserts, history rows included.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from housingfirst.audit import change_reason
+from housingfirst.roles import Role
+
+from . import services
+from .models import Assignment, Client, ClientUserObjectPermission, Sex, Team
+
+DEMO_PASSWORD = "housingfirst-demo"
+DEMO_ACTOR = "command:seed_demo"
+
+FIRST_NAMES = [
+    "Maria", "James", "Aisha", "Robert", "Linh", "Carlos", "Dorothy", "Malik", "Grace", "Tyrone",
+    "Rosa", "Samuel", "Keisha", "Walter", "Mei", "Luis", "Patricia", "Darnell", "Fatima", "Henry",
+    "Yolanda", "Joseph", "Nadia", "Curtis", "Ana", "Raymond", "Tamika", "Victor", "Esther", "Dale",
+]
+LAST_NAMES = [
+    "Alvarez", "Brooks", "Chen", "Daniels", "Ellis", "Flores", "Garcia", "Hughes", "Ibrahim",
+    "Jackson", "Kim", "Lopez", "Morgan", "Nguyen", "Owens", "Patel", "Quinn", "Rivera", "Smith",
+    "Thompson", "Underwood", "Vasquez", "Washington", "Xu", "Young", "Zimmerman", "Bennett",
+    "Castillo", "Dubois", "Evans",
+]
+GOALS = [
+    "Keep my apartment and get my kids back on weekends.",
+    "Find part-time work near the bus line.",
+    "See a doctor about my back.",
+    "Reconnect with my sister.",
+    "Get my ID and benefits sorted out.",
+    "",
+]
+
+STAFF = [
+    # username, first, last, group, team index (None for no team)
+    ("supervisor1", "Sam", "Okafor", Role.SUPERVISOR, 0),
+    ("supervisor2", "Dana", "Reyes", Role.SUPERVISOR, 1),
+    ("casemanager1", "Alex", "Morales", Role.CASE_MANAGER, 0),
+    ("casemanager2", "Jordan", "Lee", Role.CASE_MANAGER, 0),
+    ("casemanager3", "Priya", "Shah", Role.CASE_MANAGER, 1),
+    ("auditor", "Chris", "Whitfield", Role.AUDITOR, None),
+]
+TEAM_NAMES = ["Team 1 — Downtown", "Team 2 — Eastside"]
+
+
+@dataclass
+class DemoProgram:
+    teams: list = field(default_factory=list)
+    case_managers: list = field(default_factory=list)
+    supervisors: list = field(default_factory=list)
+    clients: list = field(default_factory=list)
+    admin: object = None
+
+
+def demo_present() -> bool:
+    return get_user_model().objects.filter(username="supervisor1").exists()
+
+
+def seed_staff() -> DemoProgram:
+    User = get_user_model()
+    program = DemoProgram()
+    password = make_password(DEMO_PASSWORD)
+    with change_reason("Demo data"):
+        program.teams = [Team.objects.create(name=name) for name in TEAM_NAMES]
+        for username, first, last, role, team_index in STAFF:
+            user = User.objects.create(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+                password=password,
+            )
+            user.groups.add(Group.objects.get(name=role.value))
+            if role is Role.SUPERVISOR:
+                program.teams[team_index].supervisors.add(user)
+                program.supervisors.append(user)
+            elif role is Role.CASE_MANAGER:
+                program.teams[team_index].case_managers.add(user)
+                program.case_managers.append(user)
+        program.admin = User.objects.create(
+            username="admin",
+            first_name="Ada",
+            last_name="Admin",
+            email="admin@example.org",
+            password=password,
+            is_staff=True,
+            is_superuser=True,
+        )
+    return program
+
+
+def _client_fields(rng: random.Random, index: int, today: date) -> dict:
+    age_days = rng.randint(20 * 365, 70 * 365)
+    return dict(
+        first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+        last_name=LAST_NAMES[(index * 7 + index // len(LAST_NAMES)) % len(LAST_NAMES)],
+        preferred_name=rng.choice(["", "", "", "Red", "Mimi", "Junior"]),
+        date_of_birth=today - timedelta(days=age_days),
+        program_start_date=today - timedelta(days=rng.randint(5, 900)),
+        sex=rng.choice([Sex.FEMALE, Sex.MALE, Sex.CLIENT_PREFERS_NOT_TO_ANSWER]),
+        veteran_status=rng.choice([0, 0, 0, 1, 99]),
+        disabling_condition=rng.choice([0, 1, 1, 8]),
+        race_black=rng.random() < 0.4,
+        race_white=rng.random() < 0.35,
+        race_hispanic_latina_e_o=rng.random() < 0.2,
+        phone=f"555-01{index % 100:02d}",
+        goals=rng.choice(GOALS),
+        emergency_contact_name=rng.choice(["", "Sister", "Friend from church", "Cousin"]),
+    )
+
+
+def seed_clients(program: DemoProgram, count: int, seed: int = 7) -> list[Client]:
+    """About thirty clients through the real intake and assignment services."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    clients = []
+    for index in range(count):
+        client = Client(**_client_fields(rng, index, today))
+        if index % 15 == 14:
+            # A few intakes wait in the queue for a supervisor to assign them.
+            client.team = program.teams[index % len(program.teams)]
+            case_manager = None
+        else:
+            case_manager = program.case_managers[index % len(program.case_managers)]
+        services.intake_client(client=client, created_by=program.admin, case_manager=case_manager)
+        clients.append(client)
+    # One reassignment, so the history shows how a client moved between case managers.
+    if len(clients) > 1 and len(program.case_managers) > 1:
+        services.assign_client(
+            client=clients[0],
+            case_manager=program.case_managers[1],
+            assigned_by=program.supervisors[0],
+            reason="Balancing caseloads after a new hire",
+        )
+    program.clients = clients
+    return clients
+
+
+def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list[Client]:
+    """Many clients fast: bulk inserts with their history, one case manager per ~25 clients."""
+    User = get_user_model()
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    now = timezone.now()
+    history_attrs = {"history_actor": DEMO_ACTOR}
+    password = make_password(DEMO_PASSWORD)
+    case_manager_group = Group.objects.get(name=Role.CASE_MANAGER.value)
+
+    extra_needed = max(0, count // 25 - len(program.case_managers))
+    User.objects.bulk_create(
+        [
+            User(username=f"bench-cm{n}", first_name="Bench", last_name=f"CM{n}", password=password)
+            for n in range(extra_needed)
+        ]
+    )
+    extra = list(User.objects.filter(username__startswith="bench-cm").order_by("pk"))
+    case_manager_group.user_set.add(*extra)
+    for n, user in enumerate(extra):
+        program.teams[n % len(program.teams)].case_managers.add(user)
+    case_managers = program.case_managers + extra
+    team_of = {cm.pk: services.case_manager_team(cm) for cm in case_managers}
+
+    clients = []
+    for index in range(count):
+        case_manager = case_managers[index % len(case_managers)]
+        clients.append(
+            Client(
+                **_client_fields(rng, index, today),
+                case_manager=case_manager,
+                team=team_of[case_manager.pk],
+            )
+        )
+    clients = bulk_create_with_history(
+        clients,
+        Client,
+        batch_size=2000,
+        default_change_reason="Demo data",
+        custom_historical_attrs=history_attrs,
+    )
+    bulk_create_with_history(
+        [
+            Assignment(
+                client=client,
+                case_manager_id=client.case_manager_id,
+                started_at=now,
+                reason="Demo data",
+            )
+            for client in clients
+        ],
+        Assignment,
+        batch_size=2000,
+        default_change_reason="Demo data",
+        custom_historical_attrs=history_attrs,
+    )
+    permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="clients",
+            codename__in=services.CASE_MANAGER_PERMISSIONS,
+        )
+    )
+    bulk_create_with_history(
+        [
+            ClientUserObjectPermission(
+                content_object=client, user_id=client.case_manager_id, permission=permission
+            )
+            for client in clients
+            for permission in permissions
+        ],
+        ClientUserObjectPermission,
+        batch_size=4000,
+        default_change_reason="Demo data",
+        custom_historical_attrs=history_attrs,
+    )
+    program.clients.extend(clients)
+    return clients

@@ -1,0 +1,127 @@
+from datetime import date, datetime
+
+from django import forms
+
+from housingfirst.forms import DateInput, VersionedModelForm
+
+from .models import Client, Team
+
+PROFILE_FIELDS = [
+    "first_name",
+    "middle_name",
+    "last_name",
+    "name_suffix",
+    "preferred_name",
+    "name_data_quality",
+    "date_of_birth",
+    "dob_data_quality",
+    "ssn",
+    "ssn_data_quality",
+    "race_american_indian_alaska_native",
+    "race_asian",
+    "race_black",
+    "race_hispanic_latina_e_o",
+    "race_middle_eastern_north_african",
+    "race_native_hawaiian_pacific_islander",
+    "race_white",
+    "additional_race_ethnicity",
+    "race_none",
+    "sex",
+    "veteran_status",
+    "disabling_condition",
+    "phone",
+    "email",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+    "program_start_date",
+    "status",
+    "goals",
+]
+
+WIDGETS = {
+    "date_of_birth": DateInput(),
+    "program_start_date": DateInput(),
+    "goals": forms.Textarea(attrs={"rows": 3}),
+    "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    "emergency_contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    "ssn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+}
+
+
+def parse_search_date(text: str) -> date | None:
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class IntakeForm(forms.ModelForm):
+    """New client. Supervisors pick the team and (optionally) the case manager."""
+
+    case_manager = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Leave unassigned (intake queue)",
+        help_text="Who will work with this client.",
+    )
+    confirm_new_person = forms.BooleanField(
+        required=False,
+        label="I checked: this is a different person from the possible match above.",
+    )
+
+    class Meta:
+        model = Client
+        fields = [f for f in PROFILE_FIELDS if f != "status"] + ["team"]
+        widgets = WIDGETS
+
+    def __init__(self, *args, teams, case_managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].required = True
+        self.fields["team"].empty_label = None
+        self.fields["case_manager"].queryset = case_managers
+        self.likely_duplicates = []
+
+    def clean(self):
+        cleaned = super().clean()
+        team, case_manager = cleaned.get("team"), cleaned.get("case_manager")
+        if team and case_manager and not team.case_managers.filter(pk=case_manager.pk).exists():
+            self.add_error("case_manager", "Choose a case manager of the selected team.")
+        if cleaned.get("first_name") and cleaned.get("last_name"):
+            self.likely_duplicates = list(
+                Client.objects.likely_duplicates_of(
+                    first_name=cleaned["first_name"],
+                    last_name=cleaned["last_name"],
+                    date_of_birth=cleaned.get("date_of_birth"),
+                ).select_related("team")[:5]
+            )
+        if self.likely_duplicates and not cleaned.get("confirm_new_person"):
+            self.add_error(
+                None,
+                "This person may already be enrolled (same name and date of birth). "
+                "Check the possible match before creating a new record.",
+            )
+        return cleaned
+
+
+class ClientProfileForm(VersionedModelForm):
+    class Meta:
+        model = Client
+        fields = PROFILE_FIELDS
+        widgets = WIDGETS
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search clients",
+        required=False,
+        max_length=100,
+        help_text="Name, preferred name, or date of birth (YYYY-MM-DD or MM/DD/YYYY).",
+    )
+
+
+def teams_for_intake(user):
+    return Team.objects.filter(supervisors=user)

@@ -1,0 +1,61 @@
+import importlib
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from clients import demo
+from housingfirst.audit import acting_as
+
+# Each app that has demo data offers ``seed(program, large=False)`` in its demo module; they run
+# in this order, each building on what the previous ones made.
+APP_SEEDERS = ["placements.demo", "referrals.demo"]
+
+
+class Command(BaseCommand):
+    help = "Build a small, realistic demo program (refuses to run with DEBUG off)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--clients",
+            type=int,
+            default=None,
+            help="Build a large program of this many clients with bulk inserts (benchmarks).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when demo data is already present (used by the local run).",
+        )
+
+    def handle(self, *args, clients=None, if_empty=False, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo builds fake people with a known password: DEBUG must be on.")
+        if demo.demo_present():
+            if if_empty:
+                self.stdout.write("Demo data already present.")
+                return
+            raise CommandError("Demo data already present; use a fresh database.")
+        if clients is not None and clients < 1:
+            raise CommandError("--clients must be a positive number.")
+        started = time.monotonic()
+        with acting_as(demo.DEMO_ACTOR), transaction.atomic():
+            program = demo.seed_staff()
+            demo.seed_clients(program, 30)
+            if clients:
+                demo.seed_large_program(program, clients)
+            for module_name in APP_SEEDERS:
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError:
+                    continue
+                module.seed(program, large=bool(clients))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo program ready: {len(program.clients)} clients "
+                f"in {time.monotonic() - started:.1f}s. "
+                f"Sign in as supervisor1, supervisor2, casemanager1-3, auditor or admin "
+                f"with the password {demo.DEMO_PASSWORD!r}."
+            )
+        )

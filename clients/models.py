@@ -1,0 +1,348 @@
+"""Clients, the teams that hold them, and who holds which client when.
+
+Demographics follow the HUD HMIS Universal Data Elements (FY2026 data standards), stored as
+their codes, so a record can be exported to a Continuum of Care's HMIS without re-entry.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.shortcuts import get_objects_for_user
+
+from housingfirst.audit import audit_history
+from housingfirst.roles import Role, role_of
+
+
+class HudResponse(models.IntegerChoices):
+    """HUD's shared 'no' / 'yes' / unknown responses (1.8 No/Yes/Missing)."""
+
+    NO = 0, "No"
+    YES = 1, "Yes"
+    CLIENT_DOESNT_KNOW = 8, "Client doesn't know"
+    CLIENT_PREFERS_NOT_TO_ANSWER = 9, "Client prefers not to answer"
+    DATA_NOT_COLLECTED = 99, "Data not collected"
+
+
+class NameDataQuality(models.IntegerChoices):
+    FULL = 1, "Full name reported"
+    PARTIAL = 2, "Partial, street name, or code name reported"
+    CLIENT_DOESNT_KNOW = 8, "Client doesn't know"
+    CLIENT_PREFERS_NOT_TO_ANSWER = 9, "Client prefers not to answer"
+    DATA_NOT_COLLECTED = 99, "Data not collected"
+
+
+class SsnDataQuality(models.IntegerChoices):
+    FULL = 1, "Full SSN reported"
+    PARTIAL = 2, "Approximate or partial SSN reported"
+    CLIENT_DOESNT_KNOW = 8, "Client doesn't know"
+    CLIENT_PREFERS_NOT_TO_ANSWER = 9, "Client prefers not to answer"
+    DATA_NOT_COLLECTED = 99, "Data not collected"
+
+
+class DobDataQuality(models.IntegerChoices):
+    FULL = 1, "Full DOB reported"
+    APPROXIMATE = 2, "Approximate or partial DOB reported"
+    CLIENT_DOESNT_KNOW = 8, "Client doesn't know"
+    CLIENT_PREFERS_NOT_TO_ANSWER = 9, "Client prefers not to answer"
+    DATA_NOT_COLLECTED = 99, "Data not collected"
+
+
+class Sex(models.IntegerChoices):
+    FEMALE = 0, "Female"
+    MALE = 1, "Male"
+    CLIENT_DOESNT_KNOW = 8, "Client doesn't know"
+    CLIENT_PREFERS_NOT_TO_ANSWER = 9, "Client prefers not to answer"
+    DATA_NOT_COLLECTED = 99, "Data not collected"
+
+
+class RaceEthnicityNone(models.IntegerChoices):
+    """RaceNone: why no race and ethnicity flag is set."""
+
+    CLIENT_DOESNT_KNOW = 8, "Client doesn't know"
+    CLIENT_PREFERS_NOT_TO_ANSWER = 9, "Client prefers not to answer"
+    DATA_NOT_COLLECTED = 99, "Data not collected"
+
+
+class Team(models.Model):
+    """A supervisor (or several) and their case managers."""
+
+    name = models.CharField(max_length=100, unique=True)
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="supervised_teams", blank=True
+    )
+    case_managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teams", blank=True
+    )
+    history = audit_history(m2m_fields=[supervisors, case_managers])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """The clients this person may see (action="view") or change (action="change").
+
+        Case managers reach clients through object permissions (their own caseload and any
+        cover); supervisors through their teams; auditors read everything and change nothing.
+        """
+        role = role_of(user)
+        if role is Role.ADMINISTRATOR:
+            return self.all()
+        if role is Role.SUPERVISOR:
+            return self.filter(team__in=user.supervised_teams.values("pk"))
+        if role is Role.CASE_MANAGER:
+            return get_objects_for_user(
+                user, f"clients.{action}_client", klass=self, accept_global_perms=False
+            )
+        if role is Role.AUDITOR and action == "view":
+            return self.all()
+        return self.none()
+
+    def search(self, query: str):
+        """Match name, preferred name, or a birth date typed as YYYY-MM-DD or MM/DD/YYYY."""
+        query = query.strip()
+        if not query:
+            return self
+        from .forms import parse_search_date
+
+        condition = Q()
+        for word in query.split():
+            condition &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        birth_date = parse_search_date(query)
+        if birth_date:
+            condition |= Q(date_of_birth=birth_date)
+        return self.filter(condition)
+
+    def likely_duplicates_of(self, *, first_name, last_name, date_of_birth, exclude_pk=None):
+        """Same birth date and the same first or last name, ignoring case and spacing."""
+        if not date_of_birth:
+            return self.none()
+        matches = self.filter(date_of_birth=date_of_birth).filter(
+            Q(first_name__iexact=first_name.strip()) | Q(last_name__iexact=last_name.strip())
+        )
+        return matches.exclude(pk=exclude_pk) if exclude_pk else matches
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXITED = "exited", "Exited the program"
+
+    # HUD 3.01 Name
+    first_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    name_suffix = models.CharField("suffix", max_length=20, blank=True)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="The name the person wants us to use."
+    )
+    name_data_quality = models.PositiveSmallIntegerField(
+        choices=NameDataQuality.choices, default=NameDataQuality.FULL
+    )
+    # HUD 3.02 Social Security Number
+    ssn = models.CharField(
+        "social security number",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$|^\d{9}$", "Enter the last 4 digits or all 9 digits.")],
+        help_text="Optional. Digits only: the last 4, or all 9.",
+    )
+    ssn_data_quality = models.PositiveSmallIntegerField(
+        "SSN data quality",
+        choices=SsnDataQuality.choices,
+        default=SsnDataQuality.DATA_NOT_COLLECTED,
+    )
+    # HUD 3.03 Date of Birth
+    date_of_birth = models.DateField(null=True, blank=True)
+    dob_data_quality = models.PositiveSmallIntegerField(
+        "date of birth data quality",
+        choices=DobDataQuality.choices,
+        default=DobDataQuality.FULL,
+    )
+    # HUD 3.04 Race and Ethnicity (one flag each; RaceNone when none is reported)
+    race_american_indian_alaska_native = models.BooleanField(
+        "American Indian, Alaska Native, or Indigenous", default=False
+    )
+    race_asian = models.BooleanField("Asian or Asian American", default=False)
+    race_black = models.BooleanField("Black, African American, or African", default=False)
+    race_hispanic_latina_e_o = models.BooleanField("Hispanic/Latina/e/o", default=False)
+    race_middle_eastern_north_african = models.BooleanField(
+        "Middle Eastern or North African", default=False
+    )
+    race_native_hawaiian_pacific_islander = models.BooleanField(
+        "Native Hawaiian or Pacific Islander", default=False
+    )
+    race_white = models.BooleanField("White", default=False)
+    race_none = models.PositiveSmallIntegerField(
+        "race and ethnicity not reported",
+        choices=RaceEthnicityNone.choices,
+        null=True,
+        blank=True,
+    )
+    additional_race_ethnicity = models.CharField(max_length=100, blank=True)
+    # HUD 3.06 Sex (FY2026)
+    sex = models.PositiveSmallIntegerField(choices=Sex.choices, default=Sex.DATA_NOT_COLLECTED)
+    # HUD 3.07 Veteran Status, 3.08 Disabling Condition
+    veteran_status = models.PositiveSmallIntegerField(
+        choices=HudResponse.choices, default=HudResponse.DATA_NOT_COLLECTED
+    )
+    disabling_condition = models.PositiveSmallIntegerField(
+        choices=HudResponse.choices, default=HudResponse.DATA_NOT_COLLECTED
+    )
+
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    emergency_contact_name = models.CharField(max_length=150, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=60, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+
+    program_start_date = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    goals = models.TextField(
+        "the client's own goals", max_length=4000, blank=True, help_text="In the client's words."
+    )
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="clients", null=True, blank=True
+    )
+    # The case manager who holds the client now; Assignment keeps the past. Kept in step by
+    # clients.services.assign_client, never set by hand.
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+        null=True,
+        blank=True,
+    )
+    # Optimistic lock: a save carrying an older version is refused (see housingfirst.forms).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history(excluded_fields=["updated_at"])
+    objects = ClientQuerySet.as_manager()
+
+    HISTORY_LABEL_FIELDS = ("first_name", "last_name")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}".strip()
+
+    @property
+    def short_name(self):
+        """First name and initial: what may appear in an e-mail."""
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name[:1]}.".strip()
+
+    @property
+    def masked_ssn(self):
+        return f"•••-••-{self.ssn[-4:]}" if self.ssn else ""
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.date_of_birth:
+            if self.date_of_birth > today:
+                errors["date_of_birth"] = "The date of birth cannot be in the future."
+            elif self.date_of_birth.year < 1900:
+                errors["date_of_birth"] = "Enter a date of birth after 1900."
+        if self.program_start_date:
+            if self.program_start_date > today:
+                errors["program_start_date"] = "The program start date cannot be in the future."
+            elif self.date_of_birth and self.program_start_date < self.date_of_birth:
+                errors["program_start_date"] = "The program cannot start before the birth date."
+        has_race_flag = any(
+            getattr(self, field) for field in RACE_FLAG_FIELDS
+        ) or bool(self.additional_race_ethnicity)
+        if has_race_flag and self.race_none is not None:
+            errors["race_none"] = (
+                "Leave this empty when a race or ethnicity is selected."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+RACE_FLAG_FIELDS = [
+    "race_american_indian_alaska_native",
+    "race_asian",
+    "race_black",
+    "race_hispanic_latina_e_o",
+    "race_middle_eastern_north_african",
+    "race_native_hawaiian_pacific_islander",
+    "race_white",
+]
+
+
+class Assignment(models.Model):
+    """One case manager holding one client, from when to when. Reassignment ends it."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(max_length=1000, blank=True)
+
+    history = audit_history()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_assignment_per_client",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.client} with {self.case_manager}"
+
+
+class ClientUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key grants: fast to join, and deleted clients take their grants along."""
+
+    content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
+    history = audit_history()
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "client access grant"
+
+
+class ClientGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
+    history = audit_history()
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "client group access grant"

@@ -1,0 +1,124 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from housingfirst.forms import StaleEdit
+from housingfirst.history import change_entries
+from housingfirst.roles import Role, role_of
+
+from . import services
+from .access import can_change_clients, get_client_for
+from .forms import ClientProfileForm, ClientSearchForm, IntakeForm, teams_for_intake
+from .models import Assignment, Client, ClientUserObjectPermission, Team
+
+
+def client_list(request):
+    form = ClientSearchForm(request.GET or None)
+    clients = Client.objects.visible_to(request.user).select_related("case_manager", "team")
+    if form.is_valid():
+        clients = clients.search(form.cleaned_data["q"])
+    page = Paginator(clients, settings.CLIENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "clients/list.html",
+        {"form": form, "page": page, "can_add": can_change_clients(request.user)},
+    )
+
+
+def _intake_choices(user):
+    """Teams and case managers this person may put a new client with."""
+    role = role_of(user)
+    User = get_user_model()
+    if role is Role.CASE_MANAGER:
+        teams = Team.objects.filter(case_managers=user)
+        return teams, User.objects.filter(pk=user.pk)
+    if role is Role.SUPERVISOR:
+        teams = teams_for_intake(user)
+    elif role is Role.ADMINISTRATOR:
+        teams = Team.objects.all()
+    else:
+        raise PermissionDenied
+    return teams, User.objects.filter(teams__in=teams, is_active=True).distinct().order_by(
+        "first_name", "last_name"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    if not can_change_clients(request.user):
+        raise PermissionDenied
+    teams, case_managers = _intake_choices(request.user)
+    initial = {}
+    if role_of(request.user) is Role.CASE_MANAGER:
+        initial = {"team": teams.first(), "case_manager": request.user}
+    form = IntakeForm(
+        request.POST or None, teams=teams, case_managers=case_managers, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        client = services.intake_client(
+            client=form.save(commit=False),
+            created_by=request.user,
+            case_manager=form.cleaned_data["case_manager"],
+        )
+        messages.success(request, f"{client.display_name} is enrolled.")
+        return redirect("clients:detail", client_id=client.pk)
+    visible_duplicates = set(
+        Client.objects.visible_to(request.user)
+        .filter(pk__in=[c.pk for c in form.likely_duplicates])
+        .values_list("pk", flat=True)
+    ) if form.likely_duplicates else set()
+    return render(
+        request,
+        "clients/intake.html",
+        {
+            "form": form,
+            "visible_duplicates": [c for c in form.likely_duplicates if c.pk in visible_duplicates],
+            "hidden_duplicate_count": len(form.likely_duplicates) - len(visible_duplicates),
+        },
+    )
+
+
+def client_detail(request, client_id):
+    client = get_client_for(request.user, client_id)
+    assignments = client.assignments.select_related("case_manager", "assigned_by")[:10]
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "assignments": assignments,
+            "can_change": can_change_clients(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request, client_id):
+    client = get_client_for(request.user, client_id, change=True)
+    form = ClientProfileForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except StaleEdit:
+            pass  # the form now carries the conflict message
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/edit.html", {"client": client, "form": form})
+
+
+def client_history(request, client_id):
+    client = get_client_for(request.user, client_id)
+    entries = change_entries(
+        Client.history.filter(id=client.pk),
+        Assignment.history.filter(client_id=client.pk),
+        ClientUserObjectPermission.history.filter(content_object_id=client.pk),
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "clients/history.html", {"client": client, "page": page})

@@ -1,0 +1,64 @@
+"""factory_boy factories for every test, and the staff set of every role."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from clients import services
+from clients.models import Client, Team
+from housingfirst.roles import Role
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=Role(extracted).value))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = date(1980, 5, 17)
+    program_start_date = date(2024, 1, 15)
+
+
+def make_case_manager(team, username=None, **kwargs):
+    if username:
+        kwargs["username"] = username
+    user = UserFactory(role=Role.CASE_MANAGER, **kwargs)
+    team.case_managers.add(user)
+    return user
+
+
+def client_of(case_manager, **fields):
+    """A client assigned to this case manager through the real service (grants included)."""
+    client = ClientFactory(**fields)
+    services.assign_client(
+        client=client, case_manager=case_manager, assigned_by=None, reason="Test set-up"
+    )
+    client.refresh_from_db()
+    return client

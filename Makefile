@@ -38,6 +38,9 @@ run: $(STAMP)
 # The whole suite. Browser tests drive Debian's chromium; where none is installed they are
 # skipped with a message, except in CI (CI=true), where a missing browser fails the run.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
+# Tests speak plain HTTP to in-process servers and need no collected static files.
+test: export SECURE_SSL_REDIRECT ?= 0
+test: export STATIC_MANIFEST ?= 0
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 

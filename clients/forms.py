@@ -77,16 +77,24 @@ class IntakeForm(forms.ModelForm):
         fields = [f for f in PROFILE_FIELDS if f != "status"] + ["team"]
         widgets = WIDGETS
 
-    def __init__(self, *args, teams, case_managers, **kwargs):
+    def __init__(self, *args, teams, case_managers, assign_to=None, **kwargs):
+        """``assign_to``: a case manager enrolling their own client (no team or holder to pick)."""
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["team"].required = True
-        self.fields["team"].empty_label = None
-        self.fields["case_manager"].queryset = case_managers
+        self.assign_to = assign_to
+        if assign_to is not None:
+            del self.fields["team"], self.fields["case_manager"]
+            self.instance.team = teams.first()
+        else:
+            self.fields["team"].queryset = teams
+            self.fields["team"].required = True
+            self.fields["team"].empty_label = None
+            self.fields["case_manager"].queryset = case_managers
         self.likely_duplicates = []
 
     def clean(self):
         cleaned = super().clean()
+        if self.assign_to is not None:
+            cleaned["case_manager"] = self.assign_to
         team, case_manager = cleaned.get("team"), cleaned.get("case_manager")
         if team and case_manager and not team.case_managers.filter(pk=case_manager.pk).exists():
             self.add_error("case_manager", "Choose a case manager of the selected team.")

@@ -54,11 +54,12 @@ def client_create(request):
     if not can_change_clients(request.user):
         raise PermissionDenied
     teams, case_managers = _intake_choices(request.user)
-    initial = {}
-    if role_of(request.user) is Role.CASE_MANAGER:
-        initial = {"team": teams.first(), "case_manager": request.user}
+    own_caseload = role_of(request.user) is Role.CASE_MANAGER
     form = IntakeForm(
-        request.POST or None, teams=teams, case_managers=case_managers, initial=initial
+        request.POST or None,
+        teams=teams,
+        case_managers=case_managers,
+        assign_to=request.user if own_caseload else None,
     )
     if request.method == "POST" and form.is_valid():
         client = services.intake_client(

@@ -39,7 +39,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        self.initial.setdefault("version", self.instance.version)
 
     def _current_version(self, lock=False):
         rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)

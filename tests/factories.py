@@ -62,3 +62,29 @@ def client_of(case_manager, **fields):
     )
     client.refresh_from_db()
     return client
+
+
+def bulk_caseload(case_manager, count):
+    """Many clients for one case manager at once (query-count tests): rows and grants only."""
+    from django.contrib.auth.models import Permission
+
+    from clients.models import ClientUserObjectPermission
+
+    team = case_manager.teams.first()
+    clients = Client.objects.bulk_create(
+        [
+            Client(first_name=f"Bulk{n}", last_name="Client", case_manager=case_manager, team=team)
+            for n in range(count)
+        ]
+    )
+    permissions = Permission.objects.filter(
+        content_type__app_label="clients", codename__in=services.CASE_MANAGER_PERMISSIONS
+    )
+    ClientUserObjectPermission.objects.bulk_create(
+        [
+            ClientUserObjectPermission(content_object=c, user=case_manager, permission=p)
+            for c in clients
+            for p in permissions
+        ]
+    )
+    return clients

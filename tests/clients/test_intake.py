@@ -1,0 +1,190 @@
+"""Intake and profile edits: validation, duplicate warning, scope of choices, stale edits."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Assignment, Client
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "first_name": "Nia",
+    "last_name": "Brooks",
+    "date_of_birth": "1975-03-02",
+    "program_start_date": "2025-02-01",
+    "name_data_quality": "1",
+    "dob_data_quality": "1",
+    "ssn_data_quality": "99",
+    "sex": "0",
+    "veteran_status": "0",
+    "disabling_condition": "1",
+}
+
+
+def intake(browser, **changes):
+    data = {**VALID, **changes}
+    return browser.post(reverse("clients:create"), {k: v for k, v in data.items() if v is not None})
+
+
+def test_case_manager_intake_assigns_client_to_themselves(program, login):
+    response = intake(login(program.case_manager), team=program.team.pk)
+    new = Client.objects.get(first_name="Nia")
+    assert response.status_code == 302 and response.url == reverse("clients:detail", args=[new.pk])
+    assert new.case_manager == program.case_manager and new.team == program.team
+    assert Assignment.objects.get(client=new).case_manager == program.case_manager
+    assert program.case_manager.has_perm("clients.change_client", new)
+    assert login(program.case_manager).get(response.url).status_code == 200
+
+
+def test_case_manager_intake_ignores_tampered_team_and_case_manager(program, login):
+    response = intake(
+        login(program.case_manager),
+        team=program.other_team.pk,
+        case_manager=program.other_case_manager.pk,
+    )
+    assert response.status_code == 302
+    new = Client.objects.get(first_name="Nia")
+    assert new.case_manager == program.case_manager and new.team == program.team
+
+
+def test_supervisor_intake_can_leave_client_in_the_queue(program, login):
+    response = intake(login(program.supervisor), team=program.team.pk)
+    new = Client.objects.get(first_name="Nia")
+    assert response.status_code == 302
+    assert new.case_manager is None and new.team == program.team
+    assert not Assignment.objects.filter(client=new).exists()
+
+
+def test_supervisor_cannot_use_another_teams_case_manager_or_team(program, login):
+    browser = login(program.supervisor)
+    response = intake(browser, team=program.team.pk, case_manager=program.other_case_manager.pk)
+    assert "case_manager" in response.context["form"].errors
+    response = intake(browser, team=program.other_team.pk)
+    assert "team" in response.context["form"].errors
+    assert not Client.objects.filter(first_name="Nia").exists()
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()}, "date_of_birth"),
+        ({"date_of_birth": "1975-13-45"}, "date_of_birth"),
+        ({"date_of_birth": "not a date"}, "date_of_birth"),
+        ({"program_start_date": "1970-01-01"}, "program_start_date"),
+        ({"program_start_date": (timezone.localdate() + timedelta(days=3)).isoformat()}, "program_start_date"),
+        ({"first_name": "x" * 10_000}, "first_name"),
+        ({"last_name": ""}, "last_name"),
+        ({"first_name": None}, "first_name"),
+        ({"ssn": "12-34"}, "ssn"),
+        ({"sex": "42"}, "sex"),
+        ({"email": "not-an-email"}, "email"),
+        ({"race_white": "on", "race_none": "9"}, "race_none"),
+    ],
+)
+def test_bad_intake_input_shows_field_error_and_saves_nothing(program, login, changes, field):
+    before = Client.objects.count()
+    response = intake(login(program.case_manager), team=program.team.pk, **changes)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    # The error is tied to its input for screen readers.
+    assert f'aria-describedby="id_{field}_' in response.content.decode() or field == "race_none"
+    assert Client.objects.count() == before
+
+
+def test_likely_duplicate_is_flagged_before_saving(program, login):
+    browser = login(program.case_manager)
+    response = intake(
+        browser,
+        team=program.team.pk,
+        first_name="rosa",
+        last_name="Parker",
+        date_of_birth=program.client.date_of_birth.isoformat(),
+    )
+    assert response.status_code == 200
+    assert "may already be enrolled" in response.content.decode()
+    assert response.context["visible_duplicates"] == [program.client]
+    assert Client.objects.filter(last_name="Parker").count() == 1
+
+    response = intake(
+        browser,
+        team=program.team.pk,
+        first_name="rosa",
+        last_name="Parker",
+        date_of_birth=program.client.date_of_birth.isoformat(),
+        confirm_new_person="on",
+    )
+    assert response.status_code == 302
+    assert Client.objects.filter(last_name="Parker").count() == 2
+
+
+def test_duplicate_in_another_caseload_is_counted_but_not_named(program, login):
+    response = intake(
+        login(program.case_manager),
+        team=program.team.pk,
+        first_name="Olga",
+        last_name="Other",
+        date_of_birth=program.other_client.date_of_birth.isoformat(),
+    )
+    content = response.content.decode()
+    assert response.context["hidden_duplicate_count"] == 1
+    assert "possible match in another caseload" in content
+    assert reverse("clients:detail", args=[program.other_client.pk]) not in content
+
+
+def test_profile_edit_saves_and_bumps_version(program, login):
+    browser = login(program.case_manager)
+    version_before = program.client.version
+    form = browser.get(reverse("clients:edit", args=[program.client.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data.update(preferred_name="Ro", version=version_before)
+    data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
+    response = browser.post(reverse("clients:edit", args=[program.client.pk]), data)
+    assert response.status_code == 302
+    program.client.refresh_from_db()
+    assert program.client.preferred_name == "Ro"
+    assert program.client.version == version_before + 1
+
+
+def test_concurrent_edit_is_refused_not_overwritten(program, login):
+    browser = login(program.case_manager)
+    opened = browser.get(reverse("clients:edit", args=[program.client.pk])).context["form"]
+    data = {name: value for name, value in opened.initial.items() if value not in (None, False)}
+    data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
+    data["version"] = program.client.version
+
+    # A colleague saves first.
+    colleague = login(program.supervisor)
+    colleague.post(
+        reverse("clients:edit", args=[program.client.pk]), {**data, "phone": "555-0000"}
+    )
+    program.client.refresh_from_db()
+    assert program.client.phone == "555-0000"
+
+    browser = login(program.case_manager)
+    response = browser.post(
+        reverse("clients:edit", args=[program.client.pk]), {**data, "goals": "My own words"}
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()
+    # The person's input is kept in the form, and the colleague's change is not lost.
+    assert response.context["form"]["goals"].value() == "My own words"
+    program.client.refresh_from_db()
+    assert program.client.phone == "555-0000" and program.client.goals == ""
+
+
+def test_search_by_name_preferred_name_and_birth_date(program, login):
+    program.client.preferred_name = "Rosie"
+    program.client.save()
+    browser = login(program.supervisor)
+    for query in ["parker", "Rosie", program.client.date_of_birth.isoformat(),
+                  program.client.date_of_birth.strftime("%m/%d/%Y")]:
+        page = browser.get(reverse("clients:list"), {"q": query}).context["page"]
+        assert program.client in list(page.object_list), query
+    page = browser.get(reverse("clients:list"), {"q": "Olga"}).context["page"]
+    assert list(page.object_list) == []
+    assert browser.get(reverse("clients:list"), {"q": "x" * 500}).status_code == 200
+    assert browser.get(reverse("clients:list"), {"page": "abc"}).status_code == 200

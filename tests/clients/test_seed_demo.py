@@ -1,0 +1,68 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from clients.models import Client
+from housingfirst.roles import Role, role_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG must be on"):
+        call_command("seed_demo")
+    assert not Client.objects.exists()
+
+
+def test_seed_demo_builds_the_program_of_the_product_brief(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    User = get_user_model()
+    expected = {
+        "supervisor1": Role.SUPERVISOR,
+        "supervisor2": Role.SUPERVISOR,
+        "casemanager1": Role.CASE_MANAGER,
+        "casemanager2": Role.CASE_MANAGER,
+        "casemanager3": Role.CASE_MANAGER,
+        "auditor": Role.AUDITOR,
+        "admin": Role.ADMINISTRATOR,
+    }
+    for username, role in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("housingfirst-demo")
+        assert role_of(user) is role
+    supervisor1 = User.objects.get(username="supervisor1")
+    team1 = supervisor1.supervised_teams.get()
+    assert set(team1.case_managers.values_list("username", flat=True)) == {
+        "casemanager1",
+        "casemanager2",
+    }
+    assert 25 <= Client.objects.count() <= 40
+    # Every client of casemanager1 is visible to them and to their supervisor only.
+    casemanager1 = User.objects.get(username="casemanager1")
+    own = set(Client.objects.filter(case_manager=casemanager1).values_list("pk", flat=True))
+    assert own and own == set(Client.objects.visible_to(casemanager1).values_list("pk", flat=True))
+    assert Client.objects.filter(case_manager__isnull=True).exists()  # an intake queue
+    # Seeding is history too, attributed to the command.
+    assert Client.history.filter(history_actor="command:seed_demo").count() >= Client.objects.count()
+
+
+def test_seed_demo_is_skipped_when_present(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    count = Client.objects.count()
+    call_command("seed_demo", "--if-empty")
+    assert Client.objects.count() == count
+    with pytest.raises(CommandError, match="already present"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_large_program_uses_bulk_inserts_with_history(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--clients", "300")
+    assert Client.objects.count() == 330
+    assert Client.history.count() >= 330
+    bench_cm = get_user_model().objects.filter(username__startswith="bench-cm").first()
+    visible = Client.objects.visible_to(bench_cm)
+    assert visible.exists() and all(c.case_manager_id == bench_cm.pk for c in visible)

@@ -1,0 +1,116 @@
+"""Settings and security defaults: secret key, deploy checks, idle sessions, sign-in throttling."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parents[1]
+STRONG_KEY = "k" * 20 + "2f9a7c1e5b3d8f0a6c4e2b9d7f1a3c5e7b9d0f2a4c6e8"
+
+
+def run_manage(*args, **env):
+    base = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_weak_secret_key():
+    result = run_manage("check", DEBUG="0", SECRET_KEY="short")
+    assert result.returncode != 0
+    assert "too weak" in result.stderr
+
+
+def test_deploy_check_is_clean_under_production_settings():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="housingfirst.example.org",
+        SECURE_SSL_REDIRECT="", STATIC_MANIFEST="",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secure_defaults_when_debug_is_off():
+    assert settings.DEBUG is False
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SESSION_COOKIE_HTTPONLY
+    assert settings.SECURE_HSTS_SECONDS >= 31536000
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.mark.django_db
+def test_idle_session_expires_after_timeout(program, login):
+    browser = login(program.case_manager)
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        assert browser.get("/").status_code == 200  # activity pushes the expiry forward
+    with time_machine.travel(timezone.now() + timedelta(minutes=20 + 29)):
+        assert browser.get("/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=20 + 29 + 31)):
+        response = browser.get("/")
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_sign_in_and_out_through_the_form(program, client):
+    response = client.post(
+        reverse("login"), {"username": "cm_own", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.get("/accounts/logout/").status_code == 405  # sign-out is a POST (CSRF)
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_failed_sign_ins_are_throttled(program, client):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(reverse("login"), {"username": "cm_own", "password": "wrong"})
+        assert response.status_code == 200
+        assert "Please enter a correct username and password" in response.content.decode()
+    response = client.post(reverse("login"), {"username": "cm_own", "password": "wrong"})
+    assert response.status_code == 429
+    # Locked now: even the right password is turned away.
+    response = client.post(
+        reverse("login"), {"username": "cm_own", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_every_form_carries_csrf_protection():
+    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+    templates = list((ROOT / "templates").rglob("*.html"))
+    for template in templates:
+        text = template.read_text()
+        if 'method="post"' in text:
+            assert "{% csrf_token %}" in text, template
+
+
+def test_no_asset_is_loaded_from_another_host():
+    import re
+
+    pattern = re.compile(r'<(script|link|img)[^>]+(src|href)="(https?:)?//')
+    for template in (ROOT / "templates").rglob("*.html"):
+        assert not pattern.search(template.read_text()), template

@@ -30,10 +30,7 @@ run: $(STAMP)
 	@echo "  Sign in as casemanager1, casemanager2, casemanager3, supervisor1, supervisor2,"
 	@echo "  auditor or admin, all with the password: housingfirst-demo"
 	@echo
-	trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A housingfirst worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
-	$(VENV)/bin/celery -A housingfirst beat --loglevel=INFO & \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runlocal 127.0.0.1:8000
 
 # The whole suite. Browser tests drive Debian's chromium; where none is installed they are
 # skipped with a message, except in CI (CI=true), where a missing browser fails the run.

@@ -1,0 +1,218 @@
+"""The referral workflow and consent records: every write to a referral or consent goes here.
+
+Each step locks the referral row (two clicks, or two people, cannot both advance it), checks
+``Referral.TRANSITIONS``, stamps the step's date and the acting person, and saves once with a
+change reason, so the history shows every step with who took it and why.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client
+from housingfirst.audit import change_reason
+
+from .models import Consent, Provider, Referral, ServiceType
+
+Status = Referral.Status
+
+
+class TransitionError(Exception):
+    """A step the workflow does not allow; nothing was changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def refusal_message(referral: Referral, to: str) -> str:
+    current = referral.get_status_display()
+    target = Status(to).label
+    if referral.status == to:
+        return f"This referral is already “{current}”. Nothing was changed."
+    if referral.is_final:
+        return (
+            f"This referral is “{current}”, which is final. Nothing was changed; "
+            "offer a new referral if the client wants to try again."
+        )
+    return f"A referral that is “{current}” cannot move to “{target}”. Nothing was changed."
+
+
+def _as_user(instance, user):
+    # Web requests already carry the user; jobs and commands do not, so set it explicitly.
+    if user is not None:
+        instance._history_user = user
+
+
+@transaction.atomic
+def referral_offer(
+    *,
+    client: Client,
+    provider: Provider,
+    service_type: str,
+    requested_by: str,
+    offered_by,
+    client_goal: str = "",
+    follow_up_on: date | None = None,
+    at: datetime | None = None,
+) -> Referral:
+    """Record that a referral was offered to the client (the client decides next)."""
+    if not provider.is_active:
+        raise ValidationError(
+            {"provider": f"{provider} is not active and cannot receive new referrals."}
+        )
+    at = at or timezone.now()
+    referral = Referral(
+        client=client,
+        provider=provider,
+        service_type=ServiceType(service_type),
+        requested_by=requested_by,
+        client_goal=client_goal,
+        follow_up_on=follow_up_on,
+        offered_at=at,
+        offered_by=offered_by,
+        status_changed_at=at,
+        status_changed_by=offered_by,
+    )
+    referral.full_clean()
+    _as_user(referral, offered_by)
+    with change_reason("Referral offered"):
+        referral.save()
+    return referral
+
+
+STEP_REASONS = {
+    Status.ACCEPTED: "The client accepted the referral",
+    Status.DECLINED: "The client chose not to go ahead",
+    Status.SENT: "Referral sent to the provider",
+    Status.SCHEDULED: "Appointment scheduled",
+    Status.ENGAGED: "The client is working with the provider",
+    Status.COMPLETED: "Referral completed",
+}
+
+
+@transaction.atomic
+def referral_move(
+    *,
+    referral: Referral,
+    to: str,
+    by,
+    decision_note: str | None = None,
+    follow_up_on: date | None = None,
+    close_reason: str = "",
+    outcome_note: str | None = None,
+    at: datetime | None = None,
+) -> Referral:
+    """Move a referral one step along the workflow, or refuse with TransitionError.
+
+    Sending needs a current consent for the provider (the referral keeps a link to it);
+    closing needs a reason. Returns the saved referral (a fresh, locked copy).
+    """
+    to = Status(to)
+    at = at or timezone.now()
+    locked = Referral.objects.select_for_update().select_related("provider").get(pk=referral.pk)
+    if not locked.can_move_to(to):
+        raise TransitionError(refusal_message(locked, to))
+
+    reason = STEP_REASONS.get(to, "")
+    if to == Status.SENT:
+        consent = (
+            Consent.objects.filter(client_id=locked.client_id, provider_id=locked.provider_id)
+            .current(timezone.localdate(at))
+            .order_by("-expires_on", "-pk")
+            .first()
+        )
+        if consent is None:
+            raise TransitionError(
+                f"There is no current release of information for {locked.provider}: record "
+                "the client's consent before sending anything to the provider. "
+                "Nothing was changed."
+            )
+        locked.consent = consent
+        reason = f"Referral sent to the provider under the release signed {consent.signed_on}"
+    if to == Status.CLOSED:
+        if close_reason not in Referral.CloseReason.values:
+            raise TransitionError("Choose why the referral is being closed. Nothing was changed.")
+        locked.close_reason = close_reason
+        reason = f"Closed: {Referral.CloseReason(close_reason).label}"
+
+    locked.status = to
+    setattr(locked, Referral.STEP_DATE_FIELDS[to], at)
+    locked.status_changed_at = at
+    locked.status_changed_by = by
+    if decision_note is not None:
+        locked.decision_note = decision_note
+    if outcome_note is not None:
+        locked.outcome_note = outcome_note
+    if follow_up_on is not None:
+        locked.follow_up_on = follow_up_on
+    locked.version += 1
+    _as_user(locked, by)
+    with change_reason(reason):
+        locked.save()
+    return locked
+
+
+def referral_record_decision(
+    *, referral: Referral, accepted: bool, by, decision_note: str = "", follow_up_on=None
+) -> Referral:
+    """The client's decision on an offered referral, in their own words if they gave any."""
+    return referral_move(
+        referral=referral,
+        to=Status.ACCEPTED if accepted else Status.DECLINED,
+        by=by,
+        decision_note=decision_note,
+        follow_up_on=follow_up_on if accepted else None,
+    )
+
+
+def referral_close(
+    *, referral: Referral, by, close_reason: str, outcome_note: str = ""
+) -> Referral:
+    return referral_move(
+        referral=referral,
+        to=Status.CLOSED,
+        by=by,
+        close_reason=close_reason,
+        outcome_note=outcome_note or None,
+    )
+
+
+@transaction.atomic
+def consent_record(*, consent: Consent, recorded_by, at: datetime | None = None) -> Consent:
+    """Save a new release of information, validated, with who recorded it."""
+    consent.recorded_by = recorded_by
+    consent.recorded_at = at or timezone.now()
+    consent.full_clean()
+    _as_user(consent, recorded_by)
+    with change_reason("Release of information recorded"):
+        consent.save()
+    return consent
+
+
+class ConsentError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def consent_revoke(*, consent: Consent, revoked_on: date, revoked_by, note: str = "") -> Consent:
+    """Record that the client withdrew a release. The row stays; sharing stops from that day."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.revoked_on is not None:
+        raise ConsentError(
+            f"This release was already revoked on {locked.revoked_on:%Y-%m-%d}. "
+            "Nothing was changed."
+        )
+    locked.revoked_on = revoked_on
+    locked.revoked_by = revoked_by
+    locked.revocation_note = note
+    locked.full_clean()
+    locked.version += 1
+    _as_user(locked, revoked_by)
+    with change_reason("Release of information revoked"):
+        locked.save()
+    return locked

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from housingfirst.forms import StaleEdit
 from housingfirst.history import change_entries
 from housingfirst.roles import Role, role_of
+from referrals.views import client_referral_section
 
 from . import services
 from .access import can_change_clients, get_client_for
@@ -95,6 +96,7 @@ def client_detail(request, client_id):
             "client": client,
             "assignments": assignments,
             "can_change": can_change_clients(request.user),
+            "referral_section": client_referral_section(request, client),
         },
     )
 

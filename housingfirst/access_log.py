@@ -28,3 +28,25 @@ def log_access(request, obj=None, *, client=None, action=AccessLogEntry.Action.V
         path=request.get_full_path()[:500],
         detail=detail,
     )
+
+
+def log_access_many(request, objects, *, action=AccessLogEntry.Action.VIEW, detail=""):
+    """One entry per record shown, written in one insert so list pages stay bounded.
+
+    Each entry's client is taken from the record's ``client_id`` when it has one.
+    """
+    entries = [
+        AccessLogEntry(
+            user=request.user,
+            action=action,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            record_label=str(obj)[:200],
+            client_id=getattr(obj, "client_id", None),
+            ip_address=client_address(request),
+            path=request.get_full_path()[:500],
+            detail=detail,
+        )
+        for obj in objects
+    ]
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []

@@ -1,0 +1,238 @@
+from django import forms
+from django.utils import timezone
+
+from housingfirst.forms import DateInput, VersionedModelForm
+
+from .models import Consent, Provider, Referral, ServiceType
+
+
+class ProviderChoiceField(forms.ModelChoiceField):
+    """Lists active providers; a posted inactive one gets a clear error rather than 'invalid'."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Provider.objects.all(), **kwargs)
+        self.choices = self._active_choices  # evaluated when the form renders
+
+    def _active_choices(self):
+        return [("", "Choose a provider")] + [
+            (provider.pk, self.label_from_instance(provider))
+            for provider in Provider.objects.active()
+        ]
+
+    def label_from_instance(self, provider):
+        return f"{provider.name} — {', '.join(provider.service_type_labels())}"
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not value.is_active:
+            raise forms.ValidationError(
+                f"{value.name} is not active and cannot receive new referrals or releases.",
+                code="inactive",
+            )
+
+
+class ReferralOfferForm(forms.ModelForm):
+    """Offer a referral. The client comes from the page address, never from the form."""
+
+    provider = ProviderChoiceField()
+
+    class Meta:
+        model = Referral
+        fields = ["service_type", "provider", "requested_by", "client_goal", "follow_up_on"]
+        widgets = {
+            "service_type": forms.RadioSelect,
+            "requested_by": forms.RadioSelect,
+            "client_goal": forms.Textarea(attrs={"rows": 3}),
+            "follow_up_on": DateInput(),
+        }
+        help_texts = {"follow_up_on": "When to check in with the client about it."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].label = "Provider"
+        self.fields["service_type"].label = "Service"
+        # Radio buttons without the empty "---------" choice a model field would add.
+        self.fields["service_type"].choices = ServiceType.choices
+        self.fields["requested_by"].choices = Referral.RequestedBy.choices
+
+    def clean_follow_up_on(self):
+        follow_up_on = self.cleaned_data.get("follow_up_on")
+        if follow_up_on and follow_up_on < timezone.localdate():
+            raise forms.ValidationError("The follow-up date cannot be in the past.")
+        return follow_up_on
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="The client's decision",
+        choices=[
+            (Referral.Status.ACCEPTED, "Accepted: the client wants to go ahead"),
+            (Referral.Status.DECLINED, "Declined: the client chose not to go ahead"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decision_note = forms.CharField(
+        label="In the client's words (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    follow_up_on = forms.DateField(
+        label="Next follow-up (if accepted)",
+        required=False,
+        widget=DateInput(),
+    )
+
+    def clean_follow_up_on(self):
+        follow_up_on = self.cleaned_data.get("follow_up_on")
+        if follow_up_on and follow_up_on < timezone.localdate():
+            raise forms.ValidationError("The follow-up date cannot be in the past.")
+        return follow_up_on
+
+
+class CloseForm(forms.Form):
+    close_reason = forms.ChoiceField(
+        label="Why is it closing?",
+        choices=Referral.CloseReason.choices,
+        widget=forms.RadioSelect,
+    )
+    outcome_note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReferralNotesForm(VersionedModelForm):
+    """Follow-up date and outcome note: the parts of a referral edited outside the steps."""
+
+    class Meta:
+        model = Referral
+        fields = ["follow_up_on", "outcome_note"]
+        widgets = {
+            "follow_up_on": DateInput(),
+            "outcome_note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_final:
+            del self.fields["follow_up_on"]
+
+    def clean_follow_up_on(self):
+        follow_up_on = self.cleaned_data.get("follow_up_on")
+        unchanged = follow_up_on == self.initial.get("follow_up_on")
+        if follow_up_on and follow_up_on < timezone.localdate() and not unchanged:
+            raise forms.ValidationError("The follow-up date cannot be in the past.")
+        return follow_up_on
+
+
+class ConsentForm(forms.ModelForm):
+    provider = ProviderChoiceField()
+
+    class Meta:
+        model = Consent
+        fields = ["provider", "purpose", "covers_substance_use", "signed_on", "expires_on"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "signed_on": DateInput(),
+            "expires_on": DateInput(),
+        }
+
+
+class RevokeConsentForm(forms.Form):
+    revoked_on = forms.DateField(
+        label="Revoked on",
+        widget=DateInput(),
+        help_text="The day the client withdrew the release.",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, consent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent = consent
+
+    def clean_revoked_on(self):
+        revoked_on = self.cleaned_data["revoked_on"]
+        if revoked_on > timezone.localdate():
+            raise forms.ValidationError("The revocation date cannot be in the future.")
+        if revoked_on < self.consent.signed_on:
+            raise forms.ValidationError(
+                f"The revocation date cannot be before the signing date "
+                f"({self.consent.signed_on:%Y-%m-%d})."
+            )
+        return revoked_on
+
+
+class ProviderForm(forms.ModelForm):
+    services = forms.MultipleChoiceField(
+        label="Services offered",
+        choices=ServiceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Provider
+        fields = ["name", "contact_name", "phone", "email", "address", "notes", "is_active"]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].initial = self.instance.service_types
+        self.order_fields(["name", "services"])
+
+    def _post_clean(self):
+        for value in ServiceType.values:
+            setattr(
+                self.instance,
+                Provider.offer_field(value),
+                value in self.cleaned_data.get("services", []),
+            )
+        super()._post_clean()
+
+
+class ProviderEditForm(VersionedModelForm, ProviderForm):
+    class Meta(ProviderForm.Meta):
+        pass
+
+
+class ReferralFilterForm(forms.Form):
+    FOLLOW_UP_CHOICES = [
+        ("", "Any follow-up date"),
+        ("due", "Due in the next 7 days"),
+        ("overdue", "Overdue"),
+    ]
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), ("open", "Open (not final)")] + Referral.Status.choices,
+        required=False,
+    )
+    service_type = forms.ChoiceField(
+        label="Service", choices=[("", "Any service")] + ServiceType.choices, required=False
+    )
+    follow_up = forms.ChoiceField(label="Follow-up", choices=FOLLOW_UP_CHOICES, required=False)
+
+    def filter(self, referrals):
+        status = self.cleaned_data.get("status")
+        if status == "open":
+            referrals = referrals.open()
+        elif status:
+            referrals = referrals.filter(status=status)
+        if self.cleaned_data.get("service_type"):
+            referrals = referrals.filter(service_type=self.cleaned_data["service_type"])
+        follow_up = self.cleaned_data.get("follow_up")
+        if follow_up == "due":
+            referrals = referrals.follow_up_due()
+        elif follow_up == "overdue":
+            referrals = referrals.follow_up_overdue()
+        return referrals

@@ -97,6 +97,7 @@ def client_detail(request, client_id):
             "assignments": assignments,
             "can_change": can_change_clients(request.user),
             "referral_section": client_referral_section(request, client),
+            **housing_context(client, request.user),
         },
     )
 

@@ -10,7 +10,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_configure.connect
+@app.on_after_configure.connect
 def _create_embedded_broker_folders(sender, **kwargs):
     # The embedded (filesystem) broker of the local run needs its folders before first use.
     options = sender.conf.broker_transport_options or {}

@@ -228,3 +228,12 @@ LOGGING = {
 
 # Program settings.
 CLIENTS_PER_PAGE = env_int("CLIENTS_PER_PAGE", 25)
+
+# Placements
+# Expected visit rhythm after move-in (placements.visits): weekly for the first N weeks, then
+# one visit every M days; the contact kinds that count as a visit (outreach attempts never do).
+VISIT_SCHEDULE_WEEKLY_WEEKS = env_int("VISIT_SCHEDULE_WEEKLY_WEEKS", 4)
+VISIT_SCHEDULE_MONTHLY_DAYS = env_int("VISIT_SCHEDULE_MONTHLY_DAYS", 30)
+VISIT_SCHEDULE_CONTACT_KINDS = env_list(
+    "VISIT_SCHEDULE_CONTACT_KINDS", "home_visit,office_visit,phone_call"
+)

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clients/", include("clients.urls")),
+    path("clients/<int:client_id>/", include("placements.urls")),
     path("clients/<int:client_id>/", include("referrals.client_urls")),
     path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),

@@ -51,13 +51,18 @@ class Command(BaseCommand):
         self.stdout.write("Stopped web, worker and beat.")
 
     def _stop_all(self, children):
+        # The main process first (Celery shuts down warmly), then whatever it left behind.
         for child in children.values():
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
+                child.terminate()
+        deadline = time.monotonic() + 15
         for child in children.values():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                child.kill()
                 child.wait()
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from housingfirst.forms import StaleEdit
 from housingfirst.history import change_entries
 from housingfirst.roles import Role, role_of
+from placements.selectors import housing_context
 from referrals.views import client_referral_section
 
 from . import services

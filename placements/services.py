@@ -1,0 +1,131 @@
+"""Every write to placements and contacts, each with the reason it is recorded in history.
+
+The acting user comes from the request (HistoryRequestMiddleware) or, for jobs and commands,
+from ``housingfirst.audit.acting_as``. Edits carry the version the person saw: a record saved
+by someone else in between is refused with ``StaleEdit`` rather than overwritten.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from housingfirst.audit import change_reason
+from housingfirst.forms import StaleEdit
+
+from .models import Contact, Placement
+
+
+def _save_versioned(instance, *, expected_version: int | None, reason: str):
+    """Validate and save an edited record under a row lock, refusing a stale version."""
+    with transaction.atomic():
+        current = (
+            type(instance)
+            ._default_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if expected_version is not None and current != expected_version:
+            raise StaleEdit
+        instance.full_clean()
+        instance.version = current + 1
+        with change_reason(reason):
+            instance.save()
+    return instance
+
+
+@transaction.atomic
+def placement_create(*, placement: Placement) -> Placement:
+    """Start a placement for ``placement.client`` (a housing search, or an existing tenancy).
+
+    After an earlier exit this is a rehousing: the new placement continues the story.
+    """
+    placement.full_clean()
+    rehousing = Placement.objects.exited().filter(client_id=placement.client_id).exists()
+    reason = "New placement after an exit (rehousing)" if rehousing else "Placement added"
+    with change_reason(reason):
+        placement.save()
+    return placement
+
+
+def placement_update(
+    *, placement: Placement, expected_version: int | None = None
+) -> Placement:
+    """Save corrected details of a placement (fields already set on the instance)."""
+    return _save_versioned(
+        placement, expected_version=expected_version, reason="Placement details edited"
+    )
+
+
+def placement_record_move_in(
+    *,
+    placement: Placement,
+    move_in_date: date,
+    address: str | None = None,
+    lease_start: date | None = None,
+    lease_end: date | None = None,
+    expected_version: int | None = None,
+) -> Placement:
+    """The client moved in: the placement becomes housed from ``move_in_date``."""
+    placement.move_in_date = move_in_date
+    if address is not None:
+        placement.address = address
+    if lease_start is not None:
+        placement.lease_start = lease_start
+    if lease_end is not None:
+        placement.lease_end = lease_end
+    return _save_versioned(placement, expected_version=expected_version, reason="Move-in recorded")
+
+
+def placement_record_exit(
+    *,
+    placement: Placement,
+    exit_date: date,
+    exit_reason: str,
+    exit_destination: int,
+    exit_rental_subsidy_type: int | None = None,
+    exit_note: str = "",
+    expected_version: int | None = None,
+) -> Placement:
+    """The tenancy ended: record when, why, and where the client went (HUD destination)."""
+    placement.exit_date = exit_date
+    placement.exit_reason = exit_reason
+    placement.exit_destination = exit_destination
+    placement.exit_rental_subsidy_type = exit_rental_subsidy_type
+    placement.exit_note = exit_note.strip()
+    return _save_versioned(placement, expected_version=expected_version, reason="Exit recorded")
+
+
+def contact_log(
+    *,
+    client,
+    made_by,
+    kind: str,
+    occurred_at: datetime | None = None,
+    note: str = "",
+) -> Contact:
+    """Record a contact with a client, made by ``made_by`` (the signed-in person)."""
+    contact = Contact(
+        client=client,
+        made_by=made_by,
+        kind=kind,
+        occurred_at=occurred_at or timezone.now(),
+        note=note.strip(),
+    )
+    contact.full_clean()
+    with change_reason(f"{contact.get_kind_display()} logged"):
+        contact.save()
+    return contact
+
+
+def contact_update(
+    *, contact: Contact, edited_by, expected_version: int | None = None
+) -> Contact:
+    """Save a corrected contact; only its author or a supervisor of the team may."""
+    if not contact.can_be_edited_by(edited_by):
+        raise PermissionDenied
+    contact.note = contact.note.strip()
+    return _save_versioned(contact, expected_version=expected_version, reason="Contact edited")
+

@@ -1,0 +1,250 @@
+"""Placement and contact pages, all reached from (and scoped by) one client.
+
+Each view fetches the client through ``clients.access.get_client_for`` (404 out of scope,
+403 for read-only roles on writes), then finds the placement or contact within that client.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from clients.access import get_client_for
+from housingfirst.forms import StaleEdit
+from housingfirst.history import change_entries
+
+from . import selectors, services
+from .forms import (
+    ContactEditForm,
+    ContactForm,
+    ExitForm,
+    MoveInForm,
+    PlacementEditForm,
+    PlacementForm,
+)
+from .models import Contact, Placement
+
+LOG_TITLES = {
+    Contact.Kind.HOME_VISIT: "Log a home visit",
+    Contact.Kind.PHONE_CALL: "Log a phone call",
+    Contact.Kind.OFFICE_VISIT: "Log an office visit",
+    Contact.Kind.OUTREACH_ATTEMPT: "Log an outreach attempt",
+}
+
+
+def _back_to_client(client, anchor="housing-heading"):
+    return redirect(reverse("clients:detail", args=[client.pk]) + f"#{anchor}")
+
+
+def _open_placement(client, pk, state):
+    placement = get_object_or_404(client.placements.select_related("subsidy_type"), pk=pk)
+    return placement if placement.state == state else None
+
+
+@require_http_methods(["GET", "POST"])
+def placement_create(request, client_id):
+    client = get_client_for(request.user, client_id, change=True)
+    current = client.placements.open().first()
+    if current is not None:
+        messages.warning(
+            request,
+            f"{client.display_name} already has an open placement. "
+            "Record its exit before starting a new one.",
+        )
+        return _back_to_client(client)
+    rehousing = client.placements.exists()
+    form = PlacementForm(request.POST or None, instance=Placement(client=client))
+    if request.method == "POST" and form.is_valid():
+        services.placement_create(placement=form.instance)
+        messages.success(request, "Placement saved.")
+        return _back_to_client(client)
+    return render(
+        request,
+        "placements/placement_form.html",
+        {
+            "client": client,
+            "form": form,
+            "title": "Start a new placement" if rehousing else "Add a placement",
+            "rehousing": rehousing,
+            "submit_label": "Save placement",
+        },
+    )
+
+
+def _versioned_edit(request, client, form, save, *, title, submit_label, success, placement):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except StaleEdit:
+            form.mark_stale()
+        else:
+            messages.success(request, success)
+            return _back_to_client(client)
+    return render(
+        request,
+        "placements/placement_form.html",
+        {
+            "client": client,
+            "form": form,
+            "title": title,
+            "submit_label": submit_label,
+            "placement": placement,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_edit(request, client_id, pk):
+    client = get_client_for(request.user, client_id, change=True)
+    placement = get_object_or_404(client.placements.select_related("subsidy_type"), pk=pk)
+    form = PlacementEditForm(request.POST or None, instance=placement)
+    return _versioned_edit(
+        request,
+        client,
+        form,
+        lambda form: services.placement_update(
+            placement=form.instance, expected_version=form.cleaned_data["version"]
+        ),
+        title="Edit placement",
+        submit_label="Save placement",
+        success="Placement saved.",
+        placement=placement,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_move_in(request, client_id, pk):
+    client = get_client_for(request.user, client_id, change=True)
+    placement = _open_placement(client, pk, Placement.State.SEARCHING)
+    if placement is None:
+        messages.info(request, "This placement already has a move-in date.")
+        return _back_to_client(client)
+    form = MoveInForm(request.POST or None, instance=placement)
+    return _versioned_edit(
+        request,
+        client,
+        form,
+        lambda form: services.placement_record_move_in(
+            placement=form.instance,
+            move_in_date=form.cleaned_data["move_in_date"],
+            address=form.cleaned_data["address"],
+            lease_start=form.cleaned_data["lease_start"],
+            lease_end=form.cleaned_data["lease_end"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        title="Record move-in",
+        submit_label="Record move-in",
+        success=f"Move-in recorded: {client.display_name} is housed.",
+        placement=placement,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_exit(request, client_id, pk):
+    client = get_client_for(request.user, client_id, change=True)
+    placement = _open_placement(client, pk, Placement.State.HOUSED)
+    if placement is None:
+        messages.info(request, "Only a placement the client has moved into can be exited.")
+        return _back_to_client(client)
+    form = ExitForm(request.POST or None, instance=placement)
+    return _versioned_edit(
+        request,
+        client,
+        form,
+        lambda form: services.placement_record_exit(
+            placement=form.instance,
+            exit_date=form.cleaned_data["exit_date"],
+            exit_reason=form.cleaned_data["exit_reason"],
+            exit_destination=form.cleaned_data["exit_destination"],
+            exit_rental_subsidy_type=form.cleaned_data["exit_rental_subsidy_type"],
+            exit_note=form.cleaned_data["exit_note"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        title="Record exit",
+        submit_label="Record exit",
+        success="Exit recorded. A new placement can be started whenever the client is ready.",
+        placement=placement,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request, client_id):
+    client = get_client_for(request.user, client_id, change=True)
+    kind = request.GET.get("kind")
+    preset = kind if kind in Contact.Kind.values else None
+    form = ContactForm(
+        request.POST or None,
+        instance=Contact(client=client, made_by=request.user),
+        initial={"kind": preset or Contact.Kind.HOME_VISIT},
+    )
+    if request.method == "POST" and form.is_valid():
+        contact = services.contact_log(
+            client=client,
+            made_by=request.user,
+            kind=form.cleaned_data["kind"],
+            occurred_at=form.cleaned_data["occurred_at"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, f"{contact.get_kind_display()} logged.")
+        return _back_to_client(client, "timeline-heading")
+    title = LOG_TITLES.get(preset, "Log a contact")
+    return render(
+        request,
+        "placements/contact_form.html",
+        {"client": client, "form": form, "title": title, "submit_label": "Save"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, client_id, pk):
+    client = get_client_for(request.user, client_id, change=True)
+    contact = get_object_or_404(client.contacts.select_related("made_by", "client"), pk=pk)
+    if not contact.can_be_edited_by(request.user):
+        raise PermissionDenied
+    form = ContactEditForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(
+                contact=form.instance,
+                edited_by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            form.mark_stale()
+        else:
+            messages.success(request, "Contact saved.")
+            return _back_to_client(client, "timeline-heading")
+    return render(
+        request,
+        "placements/contact_form.html",
+        {
+            "client": client,
+            "form": form,
+            "title": "Edit contact",
+            "submit_label": "Save contact",
+            "contact": contact,
+        },
+    )
+
+
+def client_timeline(request, client_id):
+    client = get_client_for(request.user, client_id)
+    events = selectors.timeline(
+        selectors.client_placements(client),
+        selectors.client_contacts(client),
+        selectors.contact_edit_rule(request.user, client),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "placements/timeline.html", {"client": client, "page": page})
+
+
+def housing_history(request, client_id):
+    client = get_client_for(request.user, client_id)
+    entries = change_entries(
+        Placement.history.filter(client_id=client.pk),
+        Contact.history.filter(client_id=client.pk),
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "placements/history.html", {"client": client, "page": page})

@@ -17,7 +17,8 @@ STRONG_KEY = "k" * 20 + "2f9a7c1e5b3d8f0a6c4e2b9d7f1a3c5e7b9d0f2a4c6e8"
 
 
 def run_manage(*args, **env):
-    base = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG")}
+    inherited_test_only = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {key: value for key, value in os.environ.items() if key not in inherited_test_only}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

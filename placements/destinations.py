@@ -20,13 +20,19 @@ class DestinationGroup(models.TextChoices):
 
 class Destination(models.IntegerChoices):
     # Homeless situations
-    EMERGENCY_SHELTER = 101, (
-        "Emergency shelter, including hotel or motel paid for with emergency shelter voucher, "
-        "or Host Home shelter"
+    EMERGENCY_SHELTER = (
+        101,
+        (
+            "Emergency shelter, including hotel or motel paid for with emergency shelter voucher, "
+            "or Host Home shelter"
+        ),
     )
-    PLACE_NOT_MEANT_FOR_HABITATION = 116, (
-        "Place not meant for habitation (e.g., a vehicle, an abandoned building, "
-        "bus/train/subway station/airport or anywhere outside)"
+    PLACE_NOT_MEANT_FOR_HABITATION = (
+        116,
+        (
+            "Place not meant for habitation (e.g., a vehicle, an abandoned building, "
+            "bus/train/subway station/airport or anywhere outside)"
+        ),
     )
     SAFE_HAVEN = 118, "Safe Haven"
     # Institutional situations
@@ -37,14 +43,17 @@ class Destination(models.IntegerChoices):
     FOSTER_CARE = 215, "Foster care home or foster care group home"
     LONG_TERM_CARE = 225, "Long-term care facility or nursing home"
     # Temporary housing situations
-    TRANSITIONAL_HOUSING = 302, (
-        "Transitional housing for homeless persons (including homeless youth)"
+    TRANSITIONAL_HOUSING = (
+        302,
+        ("Transitional housing for homeless persons (including homeless youth)"),
     )
-    FAMILY_TEMPORARY = 312, (
-        "Staying or living with family, temporary tenure (e.g., room, apartment, or house)"
+    FAMILY_TEMPORARY = (
+        312,
+        ("Staying or living with family, temporary tenure (e.g., room, apartment, or house)"),
     )
-    FRIENDS_TEMPORARY = 313, (
-        "Staying or living with friends, temporary tenure (e.g., room, apartment, or house)"
+    FRIENDS_TEMPORARY = (
+        313,
+        ("Staying or living with friends, temporary tenure (e.g., room, apartment, or house)"),
     )
     HOTEL_WITHOUT_VOUCHER = 314, "Hotel or motel paid for without emergency shelter voucher"
     HOPWA_TRANSITIONAL = 327, "Moved from one HOPWA funded project to HOPWA TH"
@@ -80,8 +89,9 @@ class RentalSubsidyType(models.IntegerChoices):
     FAMILY_UNIFICATION = 437, "Family Unification Program Voucher (FUP)"
     FOSTER_YOUTH_TO_INDEPENDENCE = 438, "Foster Youth to Independence Initiative (FYI)"
     PERMANENT_SUPPORTIVE_HOUSING = 439, "Permanent Supportive Housing"
-    DEDICATED_PERMANENT_HOUSING = 440, (
-        "Other permanent housing dedicated for formerly homeless persons"
+    DEDICATED_PERMANENT_HOUSING = (
+        440,
+        ("Other permanent housing dedicated for formerly homeless persons"),
     )
 
 

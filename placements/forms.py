@@ -77,7 +77,9 @@ class PlacementForm(ModelRulesForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subsidy_type"].queryset = _subsidy_types()
-        self.fields["move_in_date"].help_text = (
+        self.fields[
+            "move_in_date"
+        ].help_text = (
             "Leave empty while the client is still searching; record it when they move in."
         )
 
@@ -133,9 +135,9 @@ def _set_up_exit_fields(form):
     destination = form.fields["exit_destination"]
     destination.choices = [("", "Choose where the client went")] + grouped_destination_choices()
     destination.help_text = "HUD destination: where the client stays after leaving this unit."
-    form.fields["exit_rental_subsidy_type"].help_text = (
-        "Only when the destination is “Rental by client, with ongoing housing subsidy”."
-    )
+    form.fields[
+        "exit_rental_subsidy_type"
+    ].help_text = "Only when the destination is “Rental by client, with ongoing housing subsidy”."
 
 
 class ContactForm(ModelRulesForm):
@@ -161,4 +163,3 @@ class ContactForm(ModelRulesForm):
 class ContactEditForm(VersionedRulesForm, ContactForm):
     class Meta(ContactForm.Meta):
         pass
-

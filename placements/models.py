@@ -71,9 +71,9 @@ class PlacementQuerySet(models.QuerySet):
         return self.filter(move_in_date__isnull=False)
 
     def with_state(self):
-        """Annotate ``state`` (a Placement.State value) in SQL."""
+        """Annotate ``placement_state`` (a Placement.State value) in SQL."""
         return self.annotate(
-            state=Case(
+            placement_state=Case(
                 When(exit_date__isnull=False, then=Value(Placement.State.EXITED)),
                 When(move_in_date__isnull=False, then=Value(Placement.State.HOUSED)),
                 default=Value(Placement.State.SEARCHING),
@@ -82,9 +82,10 @@ class PlacementQuerySet(models.QuerySet):
         )
 
     def with_destination_group(self):
-        """Annotate ``destination_group`` (a DestinationGroup value, or None) in SQL."""
+        """Annotate ``exit_group`` (a DestinationGroup value, or None) in SQL: the HUD group
+        of the exit destination, e.g. to count exits by group."""
         return self.annotate(
-            destination_group=Case(
+            exit_group=Case(
                 When(exit_destination__isnull=True, then=Value(None)),
                 When(exit_destination__range=(100, 199), then=Value(DestinationGroup.HOMELESS)),
                 When(
@@ -142,9 +143,7 @@ class Placement(models.Model):
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="placements"
     )
-    search_started_on = models.DateField(
-        "housing search started", default=timezone.localdate
-    )
+    search_started_on = models.DateField("housing search started", default=timezone.localdate)
     address = models.CharField(
         "unit address",
         max_length=300,
@@ -184,9 +183,7 @@ class Placement(models.Model):
     # HUD 3.20 Housing Move-in Date.
     move_in_date = models.DateField("housing move-in date", null=True, blank=True)
     exit_date = models.DateField(null=True, blank=True)
-    exit_reason = models.CharField(
-        max_length=20, choices=ExitReason.choices, blank=True
-    )
+    exit_reason = models.CharField(max_length=20, choices=ExitReason.choices, blank=True)
     # HUD 3.12 Destination, and 3.12.A when the destination is a subsidised rental.
     exit_destination = models.PositiveSmallIntegerField(
         "exit destination", choices=Destination.choices, null=True, blank=True
@@ -415,9 +412,7 @@ class Contact(models.Model):
             return True
         if role is Role.SUPERVISOR:
             if supervises_client is None:
-                supervises_client = user.supervised_teams.filter(
-                    pk=self.client.team_id
-                ).exists()
+                supervises_client = user.supervised_teams.filter(pk=self.client.team_id).exists()
             return supervises_client
         return role is Role.CASE_MANAGER and self.made_by_id == user.pk
 

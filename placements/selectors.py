@@ -282,9 +282,7 @@ def with_housing_stability(clients: QuerySet, *, as_of: date | None = None) -> Q
         .annotate(total=Sum(housed_days_expression(as_of)))
         .values("total")
     )
-    moved_in = (
-        placements.moved_in().order_by().values("client").annotate(n=Count("pk")).values("n")
-    )
+    moved_in = placements.moved_in().order_by().values("client").annotate(n=Count("pk")).values("n")
     return clients.annotate(
         housing_status=Case(
             When(Exists(placements.housed()), then=Value(HousingStatus.HOUSED)),

@@ -50,9 +50,7 @@ def placement_create(*, placement: Placement) -> Placement:
     return placement
 
 
-def placement_update(
-    *, placement: Placement, expected_version: int | None = None
-) -> Placement:
+def placement_update(*, placement: Placement, expected_version: int | None = None) -> Placement:
     """Save corrected details of a placement (fields already set on the instance)."""
     return _save_versioned(
         placement, expected_version=expected_version, reason="Placement details edited"
@@ -120,12 +118,9 @@ def contact_log(
     return contact
 
 
-def contact_update(
-    *, contact: Contact, edited_by, expected_version: int | None = None
-) -> Contact:
+def contact_update(*, contact: Contact, edited_by, expected_version: int | None = None) -> Contact:
     """Save a corrected contact; only its author or a supervisor of the team may."""
     if not contact.can_be_edited_by(edited_by):
         raise PermissionDenied
     contact.note = contact.note.strip()
     return _save_versioned(contact, expected_version=expected_version, reason="Contact edited")
-

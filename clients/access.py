@@ -30,7 +30,9 @@ def get_client_for(user, client_id, *, change: bool = False, queryset=None) -> C
         raise Http404("No such client") from None
     if not 0 < pk <= _MAX_ID:
         raise Http404("No such client")
-    base = queryset if queryset is not None else Client.objects.select_related("team", "case_manager")
+    base = (
+        queryset if queryset is not None else Client.objects.select_related("team", "case_manager")
+    )
     client = base.visible_to(user, "change" if change else "view").filter(pk=pk).first()
     if client is None:
         raise Http404("No such client")

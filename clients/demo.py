@@ -6,7 +6,7 @@ large ones (``--clients N``) use bulk inserts, history rows included.
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -24,15 +24,68 @@ DEMO_PASSWORD = "housingfirst-demo"
 DEMO_ACTOR = "command:seed_demo"
 
 FIRST_NAMES = [
-    "Maria", "James", "Aisha", "Robert", "Linh", "Carlos", "Dorothy", "Malik", "Grace", "Tyrone",
-    "Rosa", "Samuel", "Keisha", "Walter", "Mei", "Luis", "Patricia", "Darnell", "Fatima", "Henry",
-    "Yolanda", "Joseph", "Nadia", "Curtis", "Ana", "Raymond", "Tamika", "Victor", "Esther", "Dale",
+    "Maria",
+    "James",
+    "Aisha",
+    "Robert",
+    "Linh",
+    "Carlos",
+    "Dorothy",
+    "Malik",
+    "Grace",
+    "Tyrone",
+    "Rosa",
+    "Samuel",
+    "Keisha",
+    "Walter",
+    "Mei",
+    "Luis",
+    "Patricia",
+    "Darnell",
+    "Fatima",
+    "Henry",
+    "Yolanda",
+    "Joseph",
+    "Nadia",
+    "Curtis",
+    "Ana",
+    "Raymond",
+    "Tamika",
+    "Victor",
+    "Esther",
+    "Dale",
 ]
 LAST_NAMES = [
-    "Alvarez", "Brooks", "Chen", "Daniels", "Ellis", "Flores", "Garcia", "Hughes", "Ibrahim",
-    "Jackson", "Kim", "Lopez", "Morgan", "Nguyen", "Owens", "Patel", "Quinn", "Rivera", "Smith",
-    "Thompson", "Underwood", "Vasquez", "Washington", "Xu", "Young", "Zimmerman", "Bennett",
-    "Castillo", "Dubois", "Evans",
+    "Alvarez",
+    "Brooks",
+    "Chen",
+    "Daniels",
+    "Ellis",
+    "Flores",
+    "Garcia",
+    "Hughes",
+    "Ibrahim",
+    "Jackson",
+    "Kim",
+    "Lopez",
+    "Morgan",
+    "Nguyen",
+    "Owens",
+    "Patel",
+    "Quinn",
+    "Rivera",
+    "Smith",
+    "Thompson",
+    "Underwood",
+    "Vasquez",
+    "Washington",
+    "Xu",
+    "Young",
+    "Zimmerman",
+    "Bennett",
+    "Castillo",
+    "Dubois",
+    "Evans",
 ]
 GOALS = [
     "Keep my apartment and get my kids back on weekends.",
@@ -121,6 +174,10 @@ def _client_fields(rng: random.Random, index: int, today: date) -> dict:
     )
 
 
+def _start_of_day(day: date):
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
 def seed_clients(program: DemoProgram, count: int, seed: int = 7) -> list[Client]:
     """About thirty clients through the real intake and assignment services."""
     rng = random.Random(seed)
@@ -134,7 +191,15 @@ def seed_clients(program: DemoProgram, count: int, seed: int = 7) -> list[Client
             case_manager = None
         else:
             case_manager = program.case_managers[index % len(program.case_managers)]
-        services.intake_client(client=client, created_by=program.admin, case_manager=case_manager)
+        services.intake_client(client=client, created_by=None, case_manager=None)
+        if case_manager is not None:
+            services.assign_client(
+                client=client,
+                case_manager=case_manager,
+                assigned_by=program.admin,
+                reason="Intake",
+                effective_at=_start_of_day(client.program_start_date),
+            )
         clients.append(client)
     # One reassignment, so the history shows how a client moved between case managers.
     if len(clients) > 1 and len(program.case_managers) > 1:
@@ -153,7 +218,6 @@ def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list
     User = get_user_model()
     rng = random.Random(seed)
     today = timezone.localdate()
-    now = timezone.now()
     history_attrs = {"history_actor": DEMO_ACTOR}
     password = make_password(DEMO_PASSWORD)
     case_manager_group = Group.objects.get(name=Role.CASE_MANAGER.value)
@@ -194,7 +258,7 @@ def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list
             Assignment(
                 client=client,
                 case_manager_id=client.case_manager_id,
-                started_at=now,
+                started_at=_start_of_day(client.program_start_date),
                 reason="Demo data",
             )
             for client in clients

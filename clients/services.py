@@ -37,10 +37,16 @@ def case_manager_team(case_manager) -> Team | None:
 
 
 @transaction.atomic
-def assign_client(*, client: Client, case_manager, assigned_by, reason: str) -> Assignment:
-    """Hand a client to a case manager: end the current assignment, move access, keep the past."""
+def assign_client(
+    *, client: Client, case_manager, assigned_by, reason: str, effective_at=None
+) -> Assignment:
+    """Hand a client to a case manager: end the current assignment, move access, keep the past.
+
+    ``effective_at`` back-dates the hand-over (records brought over from paper or another
+    system); by default it is now.
+    """
     reason = reason.strip()
-    now = timezone.now()
+    now = effective_at or timezone.now()
     client = Client.objects.select_for_update().get(pk=client.pk)
     with change_reason(reason):
         current = client.assignments.filter(ended_at__isnull=True).first()

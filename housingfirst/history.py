@@ -105,7 +105,9 @@ def change_entries(*history_querysets) -> list[ChangeEntry]:
     """
     rows_by_model = {}
     for queryset in history_querysets:
-        rows = list(queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
+        rows = list(
+            queryset.select_related("history_user").order_by("id", "history_date", "history_id")
+        )
         rows_by_model[queryset.model] = rows
     names = _related_names(rows_by_model)
 
@@ -156,4 +158,3 @@ def change_entries(*history_querysets) -> list[ChangeEntry]:
             previous = row
     entries.sort(key=lambda entry: (entry.when, entry.history_id), reverse=True)
     return entries
-

@@ -30,16 +30,14 @@ def home(request):
         context["teams"] = Team.objects.filter(supervisors=request.user).prefetch_related(
             "case_managers"
         )
-        context["unassigned"] = (
-            Client.objects.visible_to(request.user).filter(case_manager__isnull=True)[:20]
-        )
+        context["unassigned"] = Client.objects.visible_to(request.user).filter(
+            case_manager__isnull=True
+        )[:20]
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
         from housingfirst.history import change_entries
 
         context["latest_changes"] = change_entries(
-            Client.history.filter(
-                id__in=Client.history.order_by("-history_date").values("id")[:10]
-            )
+            Client.history.filter(id__in=Client.history.order_by("-history_date").values("id")[:10])
         )[:10]
     return render(request, "home.html", context)
 

@@ -43,9 +43,15 @@ def test_production_refuses_weak_secret_key():
 
 def test_deploy_check_is_clean_under_production_settings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="housingfirst.example.org",
-        SECURE_SSL_REDIRECT="", STATIC_MANIFEST="",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="housingfirst.example.org",
+        SECURE_SSL_REDIRECT="",
+        STATIC_MANIFEST="",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -31,7 +31,9 @@ def pytest_collection_modifyitems(config, items):
 def chromium():
     if CHROMIUM is None:
         if os.environ.get("CI"):
-            pytest.fail("CI needs Debian's chromium for the browser tests (apt-get install chromium)")
+            pytest.fail(
+                "CI needs Debian's chromium for the browser tests (apt-get install chromium)"
+            )
         pytest.skip("no chromium installed: browser tests skipped (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test itself are still plain synchronous calls.

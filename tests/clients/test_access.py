@@ -84,7 +84,9 @@ def test_client_list_shows_only_visible_clients(program, login):
 
 
 def test_case_manager_cannot_use_admin(program, login):
-    response = login(program.case_manager).get(f"/admin/clients/client/{program.other_client.pk}/change/")
+    response = login(program.case_manager).get(
+        f"/admin/clients/client/{program.other_client.pk}/change/"
+    )
     assert response.status_code == 302
     assert "/admin/login/" in response.url
 

@@ -10,7 +10,10 @@ def test_admin_edits_client_with_history_and_sees_object_permissions(program, lo
     browser = login(program.admin)
     change_url = reverse("admin:clients_client_change", args=[program.client.pk])
     assert browser.get(change_url).status_code == 200
-    assert browser.get(reverse("admin:clients_client_history", args=[program.client.pk])).status_code == 200
+    assert (
+        browser.get(reverse("admin:clients_client_history", args=[program.client.pk])).status_code
+        == 200
+    )
     permissions_url = reverse("admin:clients_client_permissions", args=[program.client.pk])
     response = browser.get(permissions_url)
     assert response.status_code == 200
@@ -19,19 +22,19 @@ def test_admin_edits_client_with_history_and_sees_object_permissions(program, lo
 
 def test_admin_change_is_recorded_with_the_admin(program, login):
     browser = login(program.admin)
-    form = browser.get(
-        reverse("admin:clients_client_change", args=[program.client.pk])
-    ).context["adminform"].form
+    form = (
+        browser.get(reverse("admin:clients_client_change", args=[program.client.pk]))
+        .context["adminform"]
+        .form
+    )
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
         data[name] = value.isoformat() if hasattr(value, "isoformat") else value
     data["goals"] = "Set by admin"
-    response = browser.post(
-        reverse("admin:clients_client_change", args=[program.client.pk]), data
-    )
+    response = browser.post(reverse("admin:clients_client_change", args=[program.client.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = Client.history.filter(id=program.client.pk).latest("history_id")
     assert latest.history_user == program.admin and latest.goals == "Set by admin"

@@ -43,9 +43,12 @@ def test_reassignment_appears_in_history_with_reason_and_grant_changes(program, 
         assigned_by=program.supervisor,
         reason="Rosa asked for a Spanish-speaking case manager",
     )
-    entries = login(program.supervisor).get(
-        reverse("clients:history", args=[program.client.pk])
-    ).context["page"].object_list
+    entries = (
+        login(program.supervisor)
+        .get(reverse("clients:history", args=[program.client.pk]))
+        .context["page"]
+        .object_list
+    )
     reasons = [entry.reason for entry in entries]
     assert "Rosa asked for a Spanish-speaking case manager" in reasons
     client_change = next(
@@ -67,12 +70,16 @@ def test_reassignment_moves_access_and_keeps_the_past(program, login):
         assigned_by=program.supervisor,
         reason="Leave cover became permanent",
     )
-    assert login(program.case_manager).get(
-        reverse("clients:detail", args=[program.client.pk])
-    ).status_code == 404
-    assert login(program.teammate).get(
-        reverse("clients:detail", args=[program.client.pk])
-    ).status_code == 200
+    assert (
+        login(program.case_manager)
+        .get(reverse("clients:detail", args=[program.client.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        login(program.teammate).get(reverse("clients:detail", args=[program.client.pk])).status_code
+        == 200
+    )
     assignments = list(program.client.assignments.order_by("started_at"))
     assert [a.case_manager for a in assignments] == [program.case_manager, program.teammate]
     assert assignments[0].ended_at is not None and assignments[1].ended_at is None

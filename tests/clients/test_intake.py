@@ -70,11 +70,17 @@ def test_supervisor_cannot_use_another_teams_case_manager_or_team(program, login
 @pytest.mark.parametrize(
     "changes, field",
     [
-        ({"date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()}, "date_of_birth"),
+        (
+            {"date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()},
+            "date_of_birth",
+        ),
         ({"date_of_birth": "1975-13-45"}, "date_of_birth"),
         ({"date_of_birth": "not a date"}, "date_of_birth"),
         ({"program_start_date": "1970-01-01"}, "program_start_date"),
-        ({"program_start_date": (timezone.localdate() + timedelta(days=3)).isoformat()}, "program_start_date"),
+        (
+            {"program_start_date": (timezone.localdate() + timedelta(days=3)).isoformat()},
+            "program_start_date",
+        ),
         ({"first_name": "x" * 10_000}, "first_name"),
         ({"last_name": ""}, "last_name"),
         ({"first_name": None}, "first_name"),
@@ -158,9 +164,7 @@ def test_concurrent_edit_is_refused_not_overwritten(program, login):
 
     # A colleague saves first.
     colleague = login(program.supervisor)
-    colleague.post(
-        reverse("clients:edit", args=[program.client.pk]), {**data, "phone": "555-0000"}
-    )
+    colleague.post(reverse("clients:edit", args=[program.client.pk]), {**data, "phone": "555-0000"})
     program.client.refresh_from_db()
     assert program.client.phone == "555-0000"
 
@@ -180,8 +184,12 @@ def test_search_by_name_preferred_name_and_birth_date(program, login):
     program.client.preferred_name = "Rosie"
     program.client.save()
     browser = login(program.supervisor)
-    for query in ["parker", "Rosie", program.client.date_of_birth.isoformat(),
-                  program.client.date_of_birth.strftime("%m/%d/%Y")]:
+    for query in [
+        "parker",
+        "Rosie",
+        program.client.date_of_birth.isoformat(),
+        program.client.date_of_birth.strftime("%m/%d/%Y"),
+    ]:
         page = browser.get(reverse("clients:list"), {"q": query}).context["page"]
         assert program.client in list(page.object_list), query
     page = browser.get(reverse("clients:list"), {"q": "Olga"}).context["page"]

@@ -45,7 +45,9 @@ def test_seed_demo_builds_the_program_of_the_product_brief(settings):
     assert own and own == set(Client.objects.visible_to(casemanager1).values_list("pk", flat=True))
     assert Client.objects.filter(case_manager__isnull=True).exists()  # an intake queue
     # Seeding is history too, attributed to the command.
-    assert Client.history.filter(history_actor="command:seed_demo").count() >= Client.objects.count()
+    assert (
+        Client.history.filter(history_actor="command:seed_demo").count() >= Client.objects.count()
+    )
 
 
 def test_seed_demo_is_skipped_when_present(settings, capsys):

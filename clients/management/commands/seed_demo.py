@@ -31,7 +31,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, clients=None, if_empty=False, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo builds fake people with a known password: DEBUG must be on.")
+            raise CommandError(
+                "seed_demo builds fake people with a known password: DEBUG must be on."
+            )
         if demo.demo_present():
             if if_empty:
                 self.stdout.write("Demo data already present.")

@@ -2,37 +2,115 @@
 
 Web requests get their user from simple-history's HistoryRequestMiddleware. Jobs and commands
 have no request, so they run inside ``acting_as("job:…")``; services add a reason with
-``change_reason("…")``. A pre-save signal copies both onto each history row.
+``change_reason("…")``. A pre-save signal copies both onto each history row; bulk history
+writes (``bulk_create_with_history``), which send no signal, get the same treatment from the
+history models' manager. Every history row, single or bulk, is then sealed into the audit chain
+(``housingfirst.audit_log.chain``), which also feeds the unified change log.
 """
 
 import contextlib
+import hashlib
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 _actor: ContextVar[str] = ContextVar("history_actor", default="")
 _actor_user: ContextVar = ContextVar("history_actor_user", default=None)
 _reason: ContextVar[str] = ContextVar("history_reason", default="")
 
+# Columns whose value must never be readable from history (password hashes): history keeps a
+# fingerprint instead, so a change still shows as "changed". Models can add their own with
+# ``HISTORY_SECRET_FIELDS``; this covers models we don't own.
+SECRET_HISTORY_FIELDS = {"auth.user": ("password",)}
+SECRET_FINGERPRINT_PREFIX = "fingerprint:"
+
+
+def secret_fields(model) -> tuple[str, ...]:
+    return tuple(SECRET_HISTORY_FIELDS.get(model._meta.label_lower, ())) + tuple(
+        getattr(model, "HISTORY_SECRET_FIELDS", ())
+    )
+
+
+def fingerprint(value):
+    """A stand-in for a secret that changes when the secret does and reveals nothing of it."""
+    if not value or str(value).startswith(SECRET_FINGERPRINT_PREFIX):
+        return value
+    digest = hashlib.sha256(str(value).encode()).hexdigest()[:32]
+    return f"{SECRET_FINGERPRINT_PREFIX}{digest}"
+
+
+class AuditedHistoryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # simple-history's bulk path (bulk_create_with_history) inserts history rows here and
+        # sends no per-row signal: fill in the context and seal the rows ourselves.
+        objs = list(objs)
+        for row in objs:
+            fill_history_context(row)
+        created = super().bulk_create(objs, *args, **kwargs)
+        from .audit_log.chain import seal_history_rows
+
+        seal_history_rows(self.model, created, using=self.db)
+        return created
+
 
 class AuditedHistory(models.Model):
-    """Extra columns on every history table."""
+    """Extra columns (and the sealing manager) on every history table."""
 
     history_actor = models.CharField(
         "acting job or command", max_length=100, blank=True, default=""
     )
 
+    objects = AuditedHistoryQuerySet.as_manager()
+
     class Meta:
         abstract = True
+
+
+class AuditedRecords(HistoricalRecords):
+    """HistoricalRecords that also records m2m changes made from the other side.
+
+    simple-history handles ``team.supervisors.add(user)`` but fails on the reverse,
+    ``user.supervised_teams.add(team)``; here each record on the tracked side gets its row.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, model=None, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        if action == "pre_clear":
+            instance._history_cleared_pks = list(
+                model._default_manager.filter(**{attr: instance}).values_list("pk", flat=True)
+            )
+            return
+        if action == "post_clear":
+            pks = getattr(instance, "_history_cleared_pks", [])
+        elif action in ("post_add", "post_remove"):
+            pks = pk_set or ()
+        else:
+            return
+        for tracked in model._default_manager.filter(pk__in=pks):
+            self.create_historical_record(tracked, "~")
+
+
+class StaffAccountRecords(AuditedRecords):
+    """Staff accounts: a sign-in only stamps ``last_login``, which is not a change to audit."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields and set(update_fields) <= {"last_login"}:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 def audit_history(**kwargs) -> HistoricalRecords:
     """HistoricalRecords for an audited model, with the acting job or command recorded."""
     kwargs.setdefault("bases", [AuditedHistory])
     kwargs.setdefault("history_change_reason_field", models.TextField(null=True))
-    return HistoricalRecords(**kwargs)
+    return AuditedRecords(**kwargs)
 
 
 @contextlib.contextmanager
@@ -65,16 +143,48 @@ def current_reason() -> str:
     return _reason.get()
 
 
-def _fill_history_context(sender, instance, history_instance, **kwargs):
+def fill_history_context(history_instance):
+    """Copy the acting job, user and reason onto a history row, and hide its secrets."""
     if not history_instance.history_change_reason and _reason.get():
         history_instance.history_change_reason = _reason.get()
     if hasattr(history_instance, "history_actor") and not history_instance.history_actor:
         history_instance.history_actor = _actor.get()
     if history_instance.history_user_id is None and _actor_user.get() is not None:
         history_instance.history_user = _actor_user.get()
+    for name in secret_fields(history_instance.instance_type):
+        setattr(history_instance, name, fingerprint(getattr(history_instance, name)))
+
+
+def _fill_history_context(sender, instance, history_instance, **kwargs):
+    fill_history_context(history_instance)
+
+
+def _seal_history_row(sender, instance, history_instance, using=None, **kwargs):
+    # Sent after the row and its m2m snapshot are saved, so the seal covers both.
+    from .audit_log.chain import seal_history_rows
+
+    seal_history_rows(sender, [history_instance], using=using)
+
+
+def _seal_after_migrate(sender=None, using=None, **kwargs):
+    from django.apps import apps
+
+    # post_migrate fires once per app; seal once, after the last app has migrated.
+    last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
+    if sender is not None and sender is not last_app:
+        return
+    from .audit_log.chain import seal_unsealed_history
+
+    seal_unsealed_history(using=using)
 
 
 def connect_signals():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_seal_after_migrate, dispatch_uid="housingfirst.audit.seal_after_migrate")
     pre_create_historical_record.connect(
         _fill_history_context, dispatch_uid="housingfirst.audit.fill_history_context"
+    )
+    post_create_historical_record.connect(
+        _seal_history_row, dispatch_uid="housingfirst.audit.seal_history_row"
     )

@@ -1,0 +1,391 @@
+"""Tamper evidence: every history row and every access-log entry is sealed into a hash chain.
+
+Each link's hash is SHA-256 over the previous link's hash and a canonical JSON of the sealed
+row, so altering or deleting a row (or a link) outside the app breaks the chain from there on,
+and ``verify_audit_trail`` names the first broken link. History rows are sealed in
+``ChangeLogEntry`` (which also indexes the change log); access-log entries carry their own
+``chain_hash``. Each chain has a head row holding its newest link.
+
+Concurrent writes: appending locks the chain's head row (``SELECT … FOR UPDATE``) in the
+writer's transaction, so appends are serialised and the chain order is the commit order; a
+transaction that writes history keeps the lock until it commits or rolls back (a rollback
+takes its links with it and leaves the chain as it was). On SQLite, whose transactions are
+``BEGIN IMMEDIATE`` here, writers are serialised by the database lock already.
+"""
+
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from uuid import UUID
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import GenericIPAddressField
+from django.utils import timezone
+
+from ..models import AccessLogEntry, AuditChainHead, ChangeLogEntry
+from . import registry
+
+GENESIS = "0" * 64
+HISTORY_CHAIN = "history"
+ACCESS_CHAIN = "access"
+SEAL_BATCH = 1000
+
+
+def _canonical(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date | time | Decimal | UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return str(value)
+
+
+def link_hash(previous_hash: str, payload: dict) -> str:
+    text = json.dumps(
+        _canonical(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(f"{previous_hash}\n{text}".encode()).hexdigest()
+
+
+def _locked_head(name: str, using: str) -> AuditChainHead:
+    heads = AuditChainHead.objects.using(using).select_for_update()
+    head = heads.filter(name=name).first()
+    if head is None:
+        try:
+            with transaction.atomic(using=using):
+                head = AuditChainHead.objects.using(using).create(name=name)
+        except IntegrityError:  # created meanwhile by a concurrent first writer
+            head = heads.get(name=name)
+    return head
+
+
+# History chain --------------------------------------------------------------------------
+
+
+def history_columns(history_model) -> list[str]:
+    return [f.attname for f in history_model._meta.concrete_fields]
+
+
+def history_payload(content_type, link_fields: dict, row: dict, m2m: dict) -> dict:
+    return {
+        "type": f"{content_type.app_label}.{content_type.model}",
+        "link": link_fields,
+        "row": row,
+        "m2m": m2m,
+    }
+
+
+def link_fields_of(link: ChangeLogEntry) -> dict:
+    return {
+        "history_id": link.history_id,
+        "object_id": link.object_id,
+        "history_date": link.history_date,
+        "kind": link.kind,
+        "user_id": link.user_id,
+        "actor": link.actor,
+        "client_id": link.client_id,
+    }
+
+
+def link_for_row(content_type, instance_model, row: dict) -> ChangeLogEntry:
+    """The change-log entry a stored history row (as a dict of columns) should have."""
+    client_column = registry.client_attname(instance_model)
+    return ChangeLogEntry(
+        history_date=row["history_date"],
+        content_type=content_type,
+        history_id=row["history_id"],
+        object_id=str(row[instance_model._meta.pk.attname]),
+        kind=row["history_type"],
+        user_id=row["history_user_id"],
+        actor=row.get("history_actor") or "",
+        client_id=row[client_column] if client_column else None,
+    )
+
+
+def seal_history_rows(history_model, rows, using=None) -> None:
+    """Append one change-log entry (a chain link) for each of these saved history rows.
+
+    The rows are read back from the database, so the seal covers exactly what is stored.
+    """
+    if not rows:
+        return
+    using = using or DEFAULT_DB_ALIAS
+    ids = [row.pk for row in rows]
+    if None in ids:
+        raise RuntimeError(
+            f"{history_model.__name__}: the bulk insert returned no ids, so the rows cannot be "
+            "sealed into the audit chain."
+        )
+    instance_model = history_model.instance_type
+    content_type = ContentType.objects.db_manager(using).get_for_model(instance_model)
+    columns = history_columns(history_model)
+    with transaction.atomic(using=using, savepoint=False):
+        head = _locked_head(HISTORY_CHAIN, using)
+        for start in range(0, len(ids), SEAL_BATCH):
+            batch = ids[start : start + SEAL_BATCH]
+            stored = {
+                row["history_id"]: row
+                for row in history_model._default_manager.using(using)
+                .filter(pk__in=batch)
+                .values(*columns)
+            }
+            snapshots = registry.m2m_snapshots(history_model, batch, using)
+            links = []
+            for history_id in batch:
+                row = stored[history_id]
+                link = link_for_row(content_type, instance_model, row)
+                link.chain_hash = link_hash(
+                    head.last_hash,
+                    history_payload(content_type, link_fields_of(link), row, snapshots[history_id]),
+                )
+                head.last_hash = link.chain_hash
+                links.append(link)
+            ChangeLogEntry.objects.using(using).bulk_create(links)
+            head.last_id = links[-1].pk
+            head.length += len(links)
+        head.save(using=using, update_fields=["last_id", "last_hash", "length"])
+
+
+# Access chain ---------------------------------------------------------------------------
+
+ACCESS_SEALED_FIELDS = [
+    f for f in AccessLogEntry._meta.concrete_fields if f.name not in ("id", "chain_hash")
+]
+
+
+def access_payload(entry: AccessLogEntry) -> dict:
+    row = {}
+    for field in ACCESS_SEALED_FIELDS:
+        value = getattr(entry, field.attname)
+        if isinstance(field, GenericIPAddressField):
+            value = value or None  # stored as NULL when empty
+        row[field.attname] = None if value is None else field.to_python(value)
+    return row
+
+
+@contextlib.contextmanager
+def seal_access_entries(entries, using=None):
+    """Seal new access-log entries, which the caller inserts inside the block."""
+    using = using or DEFAULT_DB_ALIAS
+    with transaction.atomic(using=using, savepoint=False):
+        head = _locked_head(ACCESS_CHAIN, using)
+        for entry in entries:
+            if entry.pk is not None:
+                raise TypeError("Access-log entries cannot be changed.")
+            entry.chain_hash = link_hash(head.last_hash, access_payload(entry))
+            head.last_hash = entry.chain_hash
+        yield
+        if entries:
+            if entries[-1].pk is None:
+                raise RuntimeError("The access-log insert returned no ids; cannot seal it.")
+            head.last_id = entries[-1].pk
+            head.length += len(entries)
+            head.save(using=using, update_fields=["last_id", "last_hash", "length"])
+
+
+# Verification ---------------------------------------------------------------------------
+
+
+@dataclass
+class ChainReport:
+    chain: str
+    checked: int = 0
+    before_chain: int = 0
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def _describe(link: ChangeLogEntry, model) -> str:
+    name = model._meta.verbose_name if model is not None else "unknown model"
+    when = timezone.localtime(link.history_date)
+    return (
+        f"change-log link #{link.pk}: {name} history row #{link.history_id} "
+        f"(record #{link.object_id}, {link.get_kind_display().lower()} {when:%Y-%m-%d %H:%M:%S})"
+    )
+
+
+def _gap(previous_id: int, link_id: int) -> str:
+    if link_id - previous_id > 1:
+        return f"; ids #{previous_id + 1}–#{link_id - 1} are absent"
+    return ""
+
+
+def _links_after(last_seen: int, up_to: int, batch: int):
+    while True:
+        links = list(
+            ChangeLogEntry.objects.filter(pk__gt=last_seen, pk__lte=up_to).order_by("pk")[:batch]
+        )
+        if not links:
+            return
+        yield links
+        last_seen = links[-1].pk
+
+
+def verify_history_chain(batch: int = 2000) -> ChainReport:
+    """Walk the history chain oldest first; stop at the first link that does not hold."""
+    report = ChainReport(HISTORY_CHAIN)
+    head = AuditChainHead.objects.filter(name=HISTORY_CHAIN).first()
+    up_to = head.last_id if head else 0
+    if head is None and ChangeLogEntry.objects.exists():
+        report.problem = "the history chain's head row is missing"
+        return report
+    previous_hash, previous_id = GENESIS, 0
+    for links in _links_after(0, up_to, batch):
+        by_type = {}
+        for link in links:
+            by_type.setdefault(link.content_type_id, []).append(link.history_id)
+        stored, snapshots, models = {}, {}, {}
+        for content_type_id, history_ids in by_type.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            models[content_type_id] = model
+            if model is None or not hasattr(model._meta, "simple_history_manager_attribute"):
+                continue
+            history_model = registry.history_model_for(model)
+            for row in history_model._default_manager.filter(pk__in=history_ids).values(
+                *history_columns(history_model)
+            ):
+                stored[(content_type_id, row["history_id"])] = row
+            for history_id, snapshot in registry.m2m_snapshots(history_model, history_ids).items():
+                snapshots[(content_type_id, history_id)] = snapshot
+        for link in links:
+            key = (link.content_type_id, link.history_id)
+            model = models[link.content_type_id]
+            row = stored.get(key)
+            if row is None:
+                report.problem = f"{_describe(link, model)}: the history row is missing (deleted)"
+                return report
+            content_type = ContentType.objects.get_for_id(link.content_type_id)
+            expected = link_for_row(content_type, model, row)
+            stable = ("history_date", "object_id", "kind", "user_id", "actor")
+            if any(getattr(expected, name) != getattr(link, name) for name in stable):
+                report.problem = (
+                    f"{_describe(link, model)}: the link no longer matches its history row "
+                    "(the row or the link was altered)"
+                )
+                return report
+            payload = history_payload(content_type, link_fields_of(link), row, snapshots[key])
+            if link_hash(previous_hash, payload) != link.chain_hash:
+                report.problem = (
+                    f"{_describe(link, model)}: its seal does not hold — the history row was "
+                    f"altered, or a link before it was removed{_gap(previous_id, link.pk)}"
+                )
+                return report
+            previous_hash, previous_id = link.chain_hash, link.pk
+            report.checked += 1
+    if head is not None and (previous_id != head.last_id or previous_hash != head.last_hash):
+        report.problem = (
+            f"the chain ends at link #{previous_id} but its head records link #{head.last_id}: "
+            "the newest links were removed"
+        )
+        return report
+    report.problem = _unsealed_history_rows()
+    return report
+
+
+def _unsealed_history_rows() -> str:
+    """A history row with no link was written outside the app (or before the chain existed)."""
+    for model in registry.audited_models():
+        history_model = registry.history_model_for(model)
+        content_type = ContentType.objects.get_for_model(model)
+        sealed = ChangeLogEntry.objects.filter(content_type=content_type).values("history_id")
+        row = (
+            history_model._default_manager.exclude(history_id__in=sealed)
+            .order_by("history_date", "history_id")
+            .values("history_id", model._meta.pk.attname)
+            .first()
+        )
+        if row is not None:
+            return (
+                f"{model._meta.verbose_name} history row #{row['history_id']} "
+                f"(record #{row[model._meta.pk.attname]}) is not in the chain: it was inserted "
+                "outside the app, or written before the chain existed"
+            )
+    return ""
+
+
+def verify_access_chain(batch: int = 5000) -> ChainReport:
+    report = ChainReport(ACCESS_CHAIN)
+    head = AuditChainHead.objects.filter(name=ACCESS_CHAIN).first()
+    up_to = head.last_id if head else 0
+    if head is None:
+        if AccessLogEntry.objects.exclude(chain_hash="").exists():
+            report.problem = "the access-log chain's head row is missing"
+        report.before_chain = AccessLogEntry.objects.filter(chain_hash="").count()
+        return report
+    previous_hash, previous_id = GENESIS, 0
+    last_seen = 0
+    while True:
+        entries = list(
+            AccessLogEntry.objects.filter(pk__gt=last_seen, pk__lte=up_to).order_by("pk")[:batch]
+        )
+        if not entries:
+            break
+        for entry in entries:
+            if not entry.chain_hash and not report.checked:
+                report.before_chain += 1  # logged before the chain existed
+                continue
+            if link_hash(previous_hash, access_payload(entry)) != entry.chain_hash:
+                when = timezone.localtime(entry.occurred_at)
+                report.problem = (
+                    f"access-log entry #{entry.pk} ({when:%Y-%m-%d %H:%M:%S}, "
+                    f"{entry.record_label or entry.path}): its seal does not hold — the entry "
+                    f"was altered, or an entry before it was removed{_gap(previous_id, entry.pk)}"
+                )
+                return report
+            previous_hash, previous_id = entry.chain_hash, entry.pk
+            report.checked += 1
+        last_seen = entries[-1].pk
+    if head is not None and (previous_id != head.last_id or previous_hash != head.last_hash):
+        report.problem = (
+            f"the access log ends at entry #{previous_id} but its head records entry "
+            f"#{head.last_id}: the newest entries were removed"
+        )
+        return report
+    newer = AccessLogEntry.objects.filter(pk__gt=up_to).order_by("pk").first()
+    if newer is not None and not newer.chain_hash:
+        report.problem = f"access-log entry #{newer.pk} is not in the chain"
+    return report
+
+
+def seal_unsealed_history(using=None) -> int:
+    """Seal history rows written without a seal: by data migrations, or before the chain existed.
+
+    Runs after every ``migrate`` (migrations write history through historical models, which
+    bypass the app) and from ``verify_audit_trail --seal-existing``. Every other history write
+    is sealed as it happens, and ``verify_audit_trail`` reports any row left without a link.
+    """
+    using = using or DEFAULT_DB_ALIAS
+    tables = set(connections[using].introspection.table_names())
+    if ChangeLogEntry._meta.db_table not in tables:
+        return 0
+    count = 0
+    for model in registry.audited_models():
+        history_model = registry.history_model_for(model)
+        if history_model._meta.db_table not in tables:
+            continue
+        content_type = ContentType.objects.db_manager(using).get_for_model(model)
+        sealed = ChangeLogEntry.objects.using(using).filter(content_type=content_type)
+        rows = list(
+            history_model._default_manager.using(using)
+            .exclude(history_id__in=sealed.values("history_id"))
+            .order_by("history_date", "history_id")
+        )
+        seal_history_rows(history_model, rows, using=using)
+        count += len(rows)
+    return count

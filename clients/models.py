@@ -346,3 +346,153 @@ class ClientGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "client group access grant"
+
+
+class CoverQuerySet(models.QuerySet):
+    """Covers by state. A cover is scheduled until its start grants access, active until it
+    ends, then ended (by the beat task after its last day, or early by a supervisor)."""
+
+    def scheduled(self):
+        return self.filter(started_at__isnull=True, ended_at__isnull=True)
+
+    def active(self):
+        return self.filter(started_at__isnull=False, ended_at__isnull=True)
+
+    def not_ended(self):
+        return self.filter(ended_at__isnull=True)
+
+    def ended(self):
+        return self.filter(ended_at__isnull=False)
+
+    def due_to_start(self, today):
+        """Scheduled covers whose first day has come (and whose last day has not passed)."""
+        return self.scheduled().filter(starts_on__lte=today, ends_on__gte=today)
+
+    def past_end(self, today):
+        """Covers not yet ended whose last day is over: the beat task ends them."""
+        return self.not_ended().filter(ends_on__lt=today)
+
+    def for_teams(self, teams):
+        return self.filter(team__in=teams)
+
+
+class Cover(models.Model):
+    """A colleague covers another case manager's caseload (or some of its clients), from
+    ``starts_on`` through ``ends_on``, by holding object grants on those clients.
+
+    Grants are added when the cover starts and taken away when it ends, through
+    ``clients.services`` (``cover_arrange``, ``cover_start``, ``cover_end``), so the grant
+    history shows who gave and who took access, when and why. ``CoveredClient`` remembers, for
+    each client, whether this cover added the grant, so ending a cover never takes away access
+    the covering person holds for another reason (their own clients, another cover).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="covers")
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="covers_received",
+        verbose_name="covered case manager",
+    )
+    covering = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="covers_given",
+        verbose_name="covering colleague",
+    )
+    whole_caseload = models.BooleanField(
+        default=True,
+        help_text="The whole caseload (including clients assigned during the cover), "
+        "or only the clients listed.",
+    )
+    clients = models.ManyToManyField(Client, through="CoveredClient", related_name="covers")
+    starts_on = models.DateField("first day")
+    ends_on = models.DateField("last day")
+    reason = models.TextField(max_length=1000)
+    arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    arranged_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField("access granted at", null=True, blank=True)
+    ended_at = models.DateTimeField("access ended at", null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(max_length=1000, blank=True)
+
+    history = audit_history()
+    objects = CoverQuerySet.as_manager()
+
+    # A cover concerns a caseload, not one client: the change log shows no client for it.
+    AUDIT_CLIENT_FIELD = ""
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="cover_ends_on_or_after_start",
+                violation_error_message="The last day cannot be before the first day.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(covering=models.F("case_manager")),
+                name="cover_by_a_colleague",
+                violation_error_message="A case manager cannot cover for themselves.",
+            ),
+        ]
+        indexes = [models.Index(fields=["ended_at", "ends_on"], name="cover_open_by_end")]
+
+    def __str__(self):
+        return (
+            f"{_person(self.covering)} covering for {_person(self.case_manager)} "
+            f"{self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d}"
+        )
+
+    def history_label(self):
+        return str(self)
+
+    @property
+    def state(self) -> str:
+        if self.ended_at is not None:
+            return "ended"
+        if self.started_at is not None:
+            return "active"
+        return "scheduled"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == "active"
+
+    @property
+    def scope_label(self) -> str:
+        return "Whole caseload" if self.whole_caseload else "Selected clients"
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class CoveredClient(models.Model):
+    """One client in a cover; ``added_grant`` says whether the cover gave the access."""
+
+    cover = models.ForeignKey(Cover, on_delete=models.CASCADE, related_name="covered_clients")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="covered_in")
+    added_grant = models.BooleanField(
+        default=False,
+        help_text="The covering colleague had no access of their own: the cover's end removes it.",
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    history = audit_history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cover", "client"], name="client_once_per_cover"),
+        ]
+
+    def __str__(self):
+        return f"{self.client} in cover #{self.cover_id}"

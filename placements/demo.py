@@ -98,9 +98,10 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 def _terms(rng: random.Random, subsidy_types: list[SubsidyType]) -> dict:
     rent = Decimal(rng.randrange(850, 1650, 25))
-    subsidy = rng.choice(subsidy_types)
+    subsidy = rng.choice(subsidy_types) if subsidy_types else None
     # Subsidised tenants pay about 30% of the rent; without a subsidy, all of it.
-    share = rent if subsidy.name == "No subsidy" else (rent * Decimal("0.3")).quantize(Decimal(1))
+    subsidised = subsidy is not None and subsidy.name != "No subsidy"
+    share = (rent * Decimal("0.3")).quantize(Decimal(1)) if subsidised else rent
     landlord, contact = rng.choice(LANDLORDS)
     return dict(
         landlord_name=landlord,

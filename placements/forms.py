@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from housingfirst.forms import DateInput, DateTimeInput, VersionedModelForm
 
-from .destinations import grouped_destination_choices
+from .destinations import RentalSubsidyType, grouped_destination_choices
 from .models import Contact, Placement, SubsidyType
 
 PLACEMENT_FIELDS = [
@@ -113,7 +113,8 @@ class MoveInForm(VersionedRulesForm):
         self.fields["move_in_date"].required = True
         self.fields["address"].required = True
         self.fields["address"].help_text = "Street, unit number and city."
-        self.initial.setdefault("move_in_date", timezone.localdate())
+        if self.initial.get("move_in_date") is None:
+            self.initial["move_in_date"] = timezone.localdate()
 
 
 class ExitForm(VersionedRulesForm):
@@ -128,13 +129,18 @@ class ExitForm(VersionedRulesForm):
         _set_up_exit_fields(self)
         for name in ("exit_date", "exit_reason", "exit_destination"):
             self.fields[name].required = True
-        self.initial.setdefault("exit_date", timezone.localdate())
+        if self.initial.get("exit_date") is None:
+            self.initial["exit_date"] = timezone.localdate()
 
 
 def _set_up_exit_fields(form):
     destination = form.fields["exit_destination"]
     destination.choices = [("", "Choose where the client went")] + grouped_destination_choices()
     destination.help_text = "HUD destination: where the client stays after leaving this unit."
+    reason = form.fields["exit_reason"]
+    reason.choices = [("", "Choose a reason")] + Placement.ExitReason.choices
+    subsidy = form.fields["exit_rental_subsidy_type"]
+    subsidy.choices = [("", "Not applicable")] + RentalSubsidyType.choices
     form.fields[
         "exit_rental_subsidy_type"
     ].help_text = "Only when the destination is “Rental by client, with ongoing housing subsidy”."

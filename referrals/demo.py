@@ -233,7 +233,6 @@ def seed_large(clients, providers, rng, now, today, share: int = 4) -> None:
         for step in steps:
             at = at + timedelta(days=3)
             setattr(referral, Referral.STEP_DATE_FIELDS[step], at)
-        referral.status_changed_at = at
         if status == Status.CLOSED:
             referral.close_reason = rng.choice(Referral.CloseReason.values)
         referrals.append(referral)

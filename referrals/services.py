@@ -73,7 +73,6 @@ def referral_offer(
         follow_up_on=follow_up_on,
         offered_at=at,
         offered_by=offered_by,
-        status_changed_at=at,
         status_changed_by=offered_by,
     )
     referral.full_clean()
@@ -140,7 +139,6 @@ def referral_move(
 
     locked.status = to
     setattr(locked, Referral.STEP_DATE_FIELDS[to], at)
-    locked.status_changed_at = at
     locked.status_changed_by = by
     if decision_note is not None:
         locked.decision_note = decision_note

@@ -23,7 +23,7 @@ from housingfirst.access_log import log_access_many
 from housingfirst.audit import change_reason
 from housingfirst.forms import StaleEdit
 from housingfirst.history import change_entries
-from housingfirst.roles import Role, role_required
+from housingfirst.roles import Role, role_of, role_required
 
 from . import services
 from .forms import (
@@ -118,7 +118,7 @@ def referral_list(request):
     form = ReferralFilterForm(request.GET or None)
     referrals = (
         Referral.objects.visible_to(request.user)
-        .select_related("client", "provider")
+        .select_related("client__case_manager", "provider")
         .order_by(F("follow_up_on").asc(nulls_last=True), "-offered_at", "-pk")
     )
     if form.is_valid():
@@ -130,7 +130,12 @@ def referral_list(request):
     return render(
         request,
         "referrals/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "show_case_manager": role_of(request.user) is not Role.CASE_MANAGER,
+        },
     )
 
 

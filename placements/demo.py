@@ -267,14 +267,14 @@ def seed(program: DemoProgram, large: bool = False) -> None:
         with acting_as(DEMO_ACTOR, user=client.case_manager):
             seed_client(client, story, days_ago, rng, rhythm, subsidy_types, today)
     if large:
-        seed_large(program.clients[SMALL_PROGRAM:], rng, rhythm, subsidy_types, today)
+        seed_large(program.clients[SMALL_PROGRAM:], rng, subsidy_types, today)
 
 
-def seed_large(clients, rng, rhythm, subsidy_types, today) -> None:
+def seed_large(clients, rng, subsidy_types, today) -> None:
     """Placements and a few contacts for many clients: bulk inserts, history included.
 
     About 15% have no placement, 15% are searching, 10% left housing, 10% were rehoused and
-    50% are housed; housed clients get their last few visits (some overdue).
+    50% are housed; housed clients get their last two visits (a fifth are overdue).
     """
     history = {
         "default_change_reason": "Demo data",
@@ -332,7 +332,7 @@ def seed_large(clients, rng, rhythm, subsidy_types, today) -> None:
         )
         overdue = rng.random() < 0.2
         last = today - timedelta(days=rng.randint(40, 90) if overdue else rng.randint(0, 20))
-        for weeks_before in (8, 4, 0):
+        for weeks_before in (4, 0):
             day = last - timedelta(weeks=weeks_before)
             if day >= move_in:
                 contact(client, day, note=rng.choice(VISIT_NOTES))

@@ -1,11 +1,21 @@
 """Workflows that touch several models: intake, assignment, and object-permission grants."""
 
+import contextlib
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from housingfirst.audit import change_reason
+from housingfirst.audit import acting_as, change_reason, current_actor
 
-from .models import Assignment, Client, ClientUserObjectPermission, Team
+from .models import (
+    Assignment,
+    Client,
+    ClientUserObjectPermission,
+    Cover,
+    CoveredClient,
+    Team,
+)
 
 CASE_MANAGER_PERMISSIONS = ("view_client", "change_client")
 
@@ -68,6 +78,10 @@ def assign_client(
         client.team = case_manager_team(case_manager) or client.team
         client.version += 1
         client.save()
+        # Open reminders follow the client to the new case manager, in this transaction.
+        from reminders.services import reminders_reassign_client
+
+        reminders_reassign_client(client=client, case_manager=case_manager, reason=reason)
     return assignment
 
 
@@ -81,3 +95,245 @@ def intake_client(*, client: Client, created_by, case_manager=None) -> Client:
             client=client, case_manager=case_manager, assigned_by=created_by, reason="Intake"
         )
     return client
+
+
+# Reassignment and cover (supervisor's caseload review) ----------------------------------------
+
+
+@contextlib.contextmanager
+def _acting_person(user):
+    """History written inside is by this person, even outside a web request (jobs, shell)."""
+    if user is None:
+        yield
+        return
+    with acting_as(current_actor(), user=user):
+        yield
+
+
+@transaction.atomic
+def clients_reassign(*, clients, case_manager, reassigned_by, reason: str) -> list[Client]:
+    """Hand one or several clients to a case manager, all or none, with one reason.
+
+    Each goes through ``assign_client`` (assignment history, grants, and whatever else moves
+    with a client, such as open reminders). Clients already with that case manager are left
+    alone. Returns the clients that moved. Who may move which client to whom is checked by the
+    caller (``clients.caseloads``).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason for the reassignment."})
+    moved = []
+    with _acting_person(reassigned_by):
+        for client in clients:
+            if client.case_manager_id == case_manager.pk:
+                continue
+            assign_client(
+                client=client, case_manager=case_manager, assigned_by=reassigned_by, reason=reason
+            )
+            moved.append(client)
+        # A colleague covering the whole caseload of the new holder covers these clients too.
+        for cover in Cover.objects.active().filter(case_manager=case_manager, whole_caseload=True):
+            cover_include_new_clients(cover=cover, by=reassigned_by)
+    return moved
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _cover_reason(cover: Cover, event: str, detail: str) -> str:
+    return (
+        f"Cover {event}: {_name(cover.covering)} for {_name(cover.case_manager)}, "
+        f"{cover.starts_on:%Y-%m-%d} to {cover.ends_on:%Y-%m-%d}. {detail}".strip()
+    )
+
+
+def _clients_in_cover_scope(cover: Cover):
+    if cover.whole_caseload:
+        return Client.objects.filter(case_manager=cover.case_manager, status=Client.Status.ACTIVE)
+    return cover.clients.all()
+
+
+def _other_active_cover_clients(cover: Cover, client_ids) -> set[int]:
+    """Clients that another active cover of the same colleague also gave them access to."""
+    return set(
+        CoveredClient.objects.filter(
+            cover__in=Cover.objects.active()
+            .filter(covering=cover.covering_id)
+            .exclude(pk=cover.pk),
+            client_id__in=client_ids,
+            released_at__isnull=True,
+        ).values_list("client_id", flat=True)
+    )
+
+
+def _grant_cover_access(cover: Cover, clients, reason: str) -> int:
+    """Give the covering colleague access to these clients; remember which grants are the
+    cover's own (not access the colleague already held for another reason)."""
+    clients = list(clients)
+    ids = [client.pk for client in clients]
+    had_access = set(
+        ClientUserObjectPermission.objects.filter(
+            user=cover.covering_id, content_object_id__in=ids, permission__codename="view_client"
+        ).values_list("content_object_id", flat=True)
+    )
+    shared = _other_active_cover_clients(cover, ids)
+    rows = {row.client_id: row for row in cover.covered_clients.filter(client_id__in=ids)}
+    for client in clients:
+        own_access = client.pk in had_access and client.pk not in shared
+        if not own_access:
+            grant_client_access(client=client, user=cover.covering, reason=reason)
+        row = rows.get(client.pk) or CoveredClient(cover=cover, client=client)
+        if row.pk is None or row.added_grant != (not own_access):
+            row.added_grant = not own_access
+            row.save()
+    return len(clients)
+
+
+def _validate_cover(cover: Cover, clients, today) -> None:
+    errors = {}
+    if cover.starts_on < today:
+        errors["starts_on"] = "A cover starts today or later."
+    if cover.ends_on < cover.starts_on:
+        errors["ends_on"] = "The last day cannot be before the first day."
+    if cover.covering_id == cover.case_manager_id:
+        errors["covering"] = "Choose a colleague other than the case manager covered."
+    members = set(cover.team.case_managers.values_list("pk", flat=True))
+    if cover.case_manager_id not in members or cover.covering_id not in members:
+        errors["covering"] = "Both people must be case managers of the team."
+    if not cover.whole_caseload:
+        if not clients:
+            errors["clients"] = "Choose the clients to cover, or cover the whole caseload."
+        elif any(client.case_manager_id != cover.case_manager_id for client in clients):
+            errors["clients"] = "Only clients of the covered case manager can be covered."
+    if not cover.reason.strip():
+        errors["reason"] = "Say why cover is needed (for example: annual leave)."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def cover_arrange(
+    *,
+    team: Team,
+    case_manager,
+    covering,
+    starts_on,
+    ends_on,
+    reason: str,
+    arranged_by,
+    clients=None,
+) -> Cover:
+    """Arrange cover: a colleague sees and works with a caseload (or some clients) from the
+    first day through the last. A cover starting today grants access at once; a later one is
+    started by the beat task (``clients.tasks.end_expired_covers``) on its first day."""
+    today = timezone.localdate()
+    clients = list(clients or [])
+    cover = Cover(
+        team=team,
+        case_manager=case_manager,
+        covering=covering,
+        whole_caseload=not clients,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip(),
+        arranged_by=arranged_by,
+    )
+    _validate_cover(cover, clients, today)
+    with _acting_person(arranged_by), change_reason(_cover_reason(cover, "arranged", reason)):
+        cover.save()
+        for client in clients:
+            CoveredClient.objects.create(cover=cover, client=client)
+    if cover.starts_on <= today:
+        cover = cover_start(cover=cover, by=arranged_by)
+    return cover
+
+
+@transaction.atomic
+def cover_start(*, cover: Cover, by=None) -> Cover:
+    """Grant the covering colleague access to the clients in the cover (idempotent)."""
+    cover = (
+        Cover.objects.select_for_update()
+        .select_related("covering", "case_manager")
+        .get(pk=cover.pk)
+    )
+    if cover.state != "scheduled":
+        return cover
+    reason = _cover_reason(cover, "started", cover.reason)
+    with _acting_person(by), change_reason(reason):
+        _grant_cover_access(cover, _clients_in_cover_scope(cover), reason)
+        cover.started_at = timezone.now()
+        cover.save()
+    return cover
+
+
+@transaction.atomic
+def cover_include_new_clients(*, cover: Cover, by=None) -> int:
+    """A whole-caseload cover also covers clients the covered case manager received since it
+    started. Returns how many were added."""
+    if not (cover.whole_caseload and cover.is_active):
+        return 0
+    new_clients = _clients_in_cover_scope(cover).exclude(covered_in__cover=cover)
+    if not new_clients.exists():
+        return 0
+    reason = _cover_reason(cover, "extended to a newly assigned client", cover.reason)
+    with _acting_person(by), change_reason(reason):
+        return _grant_cover_access(cover, new_clients, reason)
+
+
+@transaction.atomic
+def cover_end(*, cover: Cover, reason: str, by=None) -> Cover:
+    """End a cover (early, or after its last day): take away the access the cover gave.
+
+    Access the colleague holds for another reason stays: their own clients, a client handed
+    to them during the cover, a client another of their active covers includes.
+    """
+    cover = (
+        Cover.objects.select_for_update()
+        .select_related("covering", "case_manager")
+        .get(pk=cover.pk)
+    )
+    if cover.ended_at is not None:
+        return cover
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the cover ends."})
+    full_reason = _cover_reason(cover, "ended", reason)
+    now = timezone.now()
+    with _acting_person(by), change_reason(full_reason):
+        rows = list(cover.covered_clients.filter(released_at__isnull=True).select_related("client"))
+        shared = _other_active_cover_clients(cover, [row.client_id for row in rows])
+        for row in rows:
+            keeps_access = (
+                not row.added_grant
+                or row.client.case_manager_id == cover.covering_id
+                or row.client_id in shared
+            )
+            if not keeps_access:
+                revoke_client_access(client=row.client, user=cover.covering, reason=full_reason)
+            row.released_at = now
+            row.save()
+        cover.ended_at = now
+        cover.ended_by = by
+        cover.end_reason = reason
+        cover.save()
+    return cover
+
+
+COVER_PAST_END_REASON = "The cover's last day has passed."
+
+
+def covers_update(*, today=None) -> dict[str, int]:
+    """The beat task's work: end covers past their last day, start covers whose first day
+    has come, and extend whole-caseload covers to newly assigned clients. Idempotent."""
+    today = today or timezone.localdate()
+    counts = {"ended": 0, "started": 0, "extended": 0}
+    for cover in Cover.objects.past_end(today):
+        cover_end(cover=cover, reason=COVER_PAST_END_REASON)
+        counts["ended"] += 1
+    for cover in Cover.objects.due_to_start(today):
+        cover_start(cover=cover)
+        counts["started"] += 1
+    for cover in Cover.objects.active().filter(whole_caseload=True):
+        counts["extended"] += cover_include_new_clients(cover=cover)
+    return counts

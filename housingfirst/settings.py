@@ -237,3 +237,16 @@ VISIT_SCHEDULE_MONTHLY_DAYS = env_int("VISIT_SCHEDULE_MONTHLY_DAYS", 30)
 VISIT_SCHEDULE_CONTACT_KINDS = env_list(
     "VISIT_SCHEDULE_CONTACT_KINDS", "home_visit,office_visit,phone_call"
 )
+
+# Caseloads
+from celery.schedules import crontab  # noqa: E402
+
+# Covers start on their first day and end after their last day: beat runs the sweep every
+# 15 minutes (on the quarter hour, program time), so access ends within minutes of midnight.
+CELERY_BEAT_SCHEDULE["end-expired-covers"] = {
+    "task": "clients.tasks.end_expired_covers",
+    "schedule": crontab(minute="*/15"),
+}
+# A client counts as "not contacted" when nobody reached them for this many days (and they
+# have been in the program at least that long).
+CASELOADS_NO_CONTACT_DAYS = env_int("CASELOADS_NO_CONTACT_DAYS", 30)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("clients/<int:client_id>/", include("placements.urls")),
     path("clients/<int:client_id>/", include("referrals.client_urls")),
     path("referrals/", include("referrals.urls")),
+    path("caseloads/", include("clients.caseload_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from clients.models import Client, Team
+from clients.models import Client
 from housingfirst.roles import Role, role_of
 
 from .celery import app as celery_app
@@ -27,12 +27,9 @@ def home(request):
         )
         context["caseload_size"] = Client.objects.filter(case_manager=request.user).count()
     elif role is Role.SUPERVISOR:
-        context["teams"] = Team.objects.filter(supervisors=request.user).prefetch_related(
-            "case_managers"
-        )
-        context["unassigned"] = Client.objects.visible_to(request.user).filter(
-            case_manager__isnull=True
-        )[:20]
+        from clients.caseloads import supervisor_home
+
+        context.update(supervisor_home(request.user))
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
         from housingfirst.history import change_entries
 

@@ -1,0 +1,121 @@
+"""Forms of the caseload review: reassignment, cover, and ending a cover.
+
+Client ids posted by the bulk forms are checked before any form (``caseloads.
+clients_for_review``): one id out of scope answers 404 for the whole request. The forms below
+hold what is left: whom to, when, and why.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from housingfirst.forms import DateInput
+
+MAX_COVER_DAYS = 366
+
+
+def _person_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _person_label(obj)
+
+
+class ReassignForm(forms.Form):
+    case_manager = PersonChoiceField(
+        label="New case manager",
+        queryset=None,
+        empty_label="Choose a case manager",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in each client's history (for example: balancing caseloads).",
+    )
+
+    def __init__(self, *args, case_managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_manager"].queryset = case_managers
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason for the reassignment.")
+        return reason
+
+
+class ClientChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class CoverForm(forms.Form):
+    WHOLE, SOME = "caseload", "clients"
+
+    covering = PersonChoiceField(
+        label="Covering colleague", queryset=None, empty_label="Choose a colleague"
+    )
+    scope = forms.ChoiceField(
+        label="What they cover",
+        choices=[
+            (WHOLE, "The whole caseload (clients assigned during the cover too)"),
+            (SOME, "Only the clients ticked below"),
+        ],
+        initial=WHOLE,
+        widget=forms.RadioSelect,
+    )
+    clients = ClientChoiceField(
+        label="Clients",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = forms.DateField(
+        label="First day", widget=DateInput(), help_text="Access starts on this day."
+    )
+    ends_on = forms.DateField(
+        label="Last day",
+        widget=DateInput(),
+        help_text="Access ends automatically after this day.",
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: annual leave. Recorded in the history of every access grant.",
+    )
+
+    def __init__(self, *args, colleagues, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["covering"].queryset = colleagues
+        self.fields["clients"].queryset = clients
+        self.initial.setdefault("starts_on", timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and starts_on < today:
+            self.add_error("starts_on", "A cover starts today or later.")
+        if starts_on and ends_on:
+            if ends_on < starts_on:
+                self.add_error("ends_on", "The last day cannot be before the first day.")
+            elif ends_on - starts_on > timedelta(days=MAX_COVER_DAYS):
+                self.add_error("ends_on", "A cover lasts at most a year; reassign instead.")
+        if cleaned.get("scope") == self.SOME and not cleaned.get("clients"):
+            self.add_error("clients", "Tick the clients to cover, or cover the whole caseload.")
+        if cleaned.get("scope") == self.WHOLE:
+            cleaned["clients"] = []
+        return cleaned
+
+
+class CoverEndForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the cover ends early",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: back from leave. Recorded in the access history.",
+    )

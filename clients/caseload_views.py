@@ -1,0 +1,404 @@
+"""The supervisor's caseload review: team table, one caseload, intake queue, reassignment,
+cover, and program outcomes.
+
+Supervisors and administrators only (403 for everyone else). A supervisor reaches only the
+case managers and clients of their own teams: anything else answers 404, including one
+tampered id among many in a bulk form, and then nothing changes.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from housingfirst.roles import role_required
+
+from . import caseloads, charts, services
+from .caseload_forms import CoverEndForm, CoverForm, ReassignForm
+from .caseloads import REVIEW_ROLES, SORTS
+from .forms import ClientSearchForm
+from .models import Client
+
+review_only = role_required(*REVIEW_ROLES)
+
+
+def _sort(request) -> tuple[str, bool]:
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    return sort, request.GET.get("order") == "desc"
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _columns(sort: str, descending: bool) -> list[dict]:
+    """Table headings with the link that sorts by each (and flips the order when current)."""
+    columns = []
+    for key, (heading, _) in SORTS.items():
+        current = key == sort
+        # Numbers are most useful largest first; names A to Z.
+        flip = not descending if current else key != "name"
+        columns.append(
+            {
+                "key": key,
+                "heading": heading,
+                "current": current,
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+                "query": f"sort={key}&order={'desc' if flip else 'asc'}",
+            }
+        )
+    return columns
+
+
+@review_only
+@require_GET
+def overview(request):
+    sort, descending = _sort(request)
+    rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending)
+    unassigned = caseloads.unassigned_clients(request.user).count()
+    return render(
+        request,
+        "caseloads/overview.html",
+        {
+            "rows": rows,
+            "totals": caseloads.team_totals(rows, unassigned),
+            "columns": _columns(sort, descending),
+            "sort": sort,
+            "descending": descending,
+            "teams": caseloads.supervised_teams(request.user),
+            "no_contact_days": settings.CASELOADS_NO_CONTACT_DAYS,
+            "reminders_ready": caseloads.overdue_reminders() is not None,
+        },
+    )
+
+
+def _csv_cell(value) -> str:
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@review_only
+@require_GET
+def export_csv(request):
+    sort, descending = _sort(request)
+    rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"caseloads-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    steps = [label for _, label in caseloads.OPEN_REFERRAL_STEPS]
+    writer.writerow(
+        [
+            "Case manager",
+            "Username",
+            "Caseload (active clients)",
+            "Housed",
+            "Searching for housing",
+            "Overdue reminders",
+            f"Not contacted for {settings.CASELOADS_NO_CONTACT_DAYS} days",
+            "Open referrals",
+            *[f"Open referrals: {label}" for label in steps],
+            "Last contact",
+        ]
+    )
+    for row in rows:
+        last = row.last_contact_at
+        writer.writerow(
+            [
+                _csv_cell(row.name),
+                _csv_cell(row.case_manager.get_username()),
+                row.caseload,
+                row.housed,
+                row.searching,
+                row.overdue_reminders,
+                row.not_contacted,
+                row.open_referrals_total,
+                *[count for _, count in row.open_referral_steps()],
+                timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
+            ]
+        )
+    return response
+
+
+@review_only
+@require_GET
+def case_manager_caseload(request, case_manager_id):
+    case_manager = caseloads.case_manager_for(request.user, case_manager_id)
+    form = ClientSearchForm(request.GET or None)
+    clients = (
+        Client.objects.visible_to(request.user)
+        .filter(case_manager=case_manager)
+        .select_related("team")
+    )
+    if form.is_valid():
+        clients = clients.search(form.cleaned_data["q"])
+    clients = caseloads.with_review_figures(clients, request.user)
+    page = Paginator(clients, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    targets = caseloads.assignable_case_managers(request.user).exclude(pk=case_manager.pk)
+    return render(
+        request,
+        "caseloads/caseload.html",
+        {
+            "case_manager": case_manager,
+            "form": form,
+            "page": page,
+            "reassign_form": ReassignForm(case_managers=targets),
+            "covers": caseloads.covers_for(request.user)
+            .not_ended()
+            .filter(case_manager=case_manager),
+            "reminders_ready": caseloads.overdue_reminders() is not None,
+        },
+    )
+
+
+@review_only
+@require_GET
+def unassigned(request):
+    clients = caseloads.unassigned_clients(request.user)
+    page = Paginator(clients, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "caseloads/unassigned.html",
+        {
+            "page": page,
+            "assign_form": ReassignForm(
+                case_managers=caseloads.assignable_case_managers(request.user),
+                initial={"reason": "Intake"},
+            ),
+        },
+    )
+
+
+@review_only
+@require_http_methods(["GET", "POST"])
+def reassign(request):
+    """Reassign the clients named by ``clients`` ids (one or many), with one reason."""
+    data = request.POST if request.method == "POST" else request.GET
+    clients = caseloads.clients_for_review(request.user, data.getlist("clients"))
+    back = _next_url(request, reverse("caseloads:overview"))
+    if not clients:
+        messages.error(request, "Tick at least one client to reassign.")
+        return redirect(back)
+    form = ReassignForm(
+        request.POST or None, case_managers=caseloads.assignable_case_managers(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["case_manager"]
+        try:
+            moved = services.clients_reassign(
+                clients=clients,
+                case_manager=target,
+                reassigned_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            name = target.get_full_name() or target.get_username()
+            if moved:
+                noun = "client" if len(moved) == 1 else "clients"
+                messages.success(request, f"{len(moved)} {noun} reassigned to {name}.")
+            else:
+                messages.info(request, f"Nothing changed: already with {name}.")
+            return redirect(back)
+    return render(
+        request, "caseloads/reassign.html", {"clients": clients, "form": form, "next": back}
+    )
+
+
+@review_only
+@require_GET
+def cover_list(request):
+    covers = caseloads.covers_for(request.user)
+    return render(
+        request,
+        "caseloads/covers.html",
+        {
+            "current": covers.not_ended().order_by("starts_on", "pk"),
+            "ended": covers.ended().order_by("-ended_at", "-pk")[:20],
+            "case_managers": caseloads.case_managers_for(request.user),
+        },
+    )
+
+
+@review_only
+@require_http_methods(["GET", "POST"])
+def cover_create(request, case_manager_id):
+    case_manager = caseloads.case_manager_for(request.user, case_manager_id)
+    team = caseloads.team_of_case_manager(request.user, case_manager)
+    if team is None:
+        raise Http404("This case manager is not in a team you supervise.")
+    clients = Client.objects.visible_to(request.user, "change").filter(
+        case_manager=case_manager, status=Client.Status.ACTIVE
+    )
+    form = CoverForm(
+        request.POST or None,
+        colleagues=team.case_managers.filter(is_active=True)
+        .exclude(pk=case_manager.pk)
+        .order_by("first_name", "last_name"),
+        clients=clients,
+    )
+    if request.method == "POST":
+        # A tampered client id refuses the whole form, as in every bulk form.
+        posted = set(request.POST.getlist("clients"))
+        if posted - {str(pk) for pk in clients.values_list("pk", flat=True)}:
+            raise Http404("No such client")
+    if request.method == "POST" and form.is_valid():
+        try:
+            cover = services.cover_arrange(
+                team=team,
+                case_manager=case_manager,
+                covering=form.cleaned_data["covering"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                reason=form.cleaned_data["reason"],
+                arranged_by=request.user,
+                clients=form.cleaned_data["clients"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            when = "from today" if cover.is_active else f"from {cover.starts_on:%Y-%m-%d}"
+            messages.success(
+                request,
+                f"{form.cleaned_data['covering'].get_full_name()} covers {when} "
+                f"until {cover.ends_on:%Y-%m-%d}.",
+            )
+            return redirect("caseloads:covers")
+    return render(
+        request,
+        "caseloads/cover_form.html",
+        {"case_manager": case_manager, "team": team, "form": form},
+    )
+
+
+@review_only
+@require_http_methods(["GET", "POST"])
+def cover_end(request, cover_id):
+    cover = caseloads.cover_for(request.user, cover_id)
+    if cover.ended_at is not None:
+        messages.info(request, "This cover has already ended.")
+        return redirect("caseloads:covers")
+    form = CoverEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.cover_end(cover=cover, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, "Cover ended; the access it gave is removed.")
+        return redirect("caseloads:covers")
+    return render(request, "caseloads/cover_end.html", {"cover": cover, "form": form})
+
+
+@review_only
+@require_GET
+def outcomes(request):
+    result = caseloads.program_outcomes(request.user, request.GET.get("team"))
+    return render(
+        request,
+        "caseloads/outcomes.html",
+        {"outcomes": result, **_outcome_charts(result)},
+    )
+
+
+def _outcome_charts(result) -> dict:
+    retention_bars = [
+        charts.Bar(
+            label=f"Housed {months} months after moving in",
+            value=None if figure.rate is None else figure.rate * 100,
+            text=charts.percent(figure.rate),
+        )
+        for months, figure in sorted(result.retention.items())
+    ]
+    referral_bars = []
+    for row in result.referrals:
+        referral_bars.append(
+            charts.Bar(
+                label=f"{row.label}: accepted",
+                value=None if row.acceptance_rate is None else row.acceptance_rate * 100,
+                text=charts.percent(row.acceptance_rate),
+            )
+        )
+        referral_bars.append(
+            charts.Bar(
+                label=f"{row.label}: completed",
+                value=None if row.completion_rate is None else row.completion_rate * 100,
+                text=charts.percent(row.completion_rate),
+            )
+        )
+    months = result.caseload_months
+    return {
+        "retention_rows": [
+            (
+                months_after,
+                {
+                    "cohort": figure.cohort,
+                    "retained": figure.retained,
+                    "percent": charts.percent(figure.rate),
+                },
+            )
+            for months_after, figure in sorted(result.retention.items())
+        ],
+        "referral_rows": [
+            {
+                "label": row.label,
+                "offered": row.offered,
+                "accepted": row.accepted,
+                "declined": row.declined,
+                "completed": row.completed,
+                "acceptance": charts.percent(row.acceptance_rate),
+                "completion": charts.percent(row.completion_rate),
+            }
+            for row in result.referrals
+        ],
+        "retention_chart": charts.bar_chart(
+            chart_id="chart-retention",
+            title="Housing retention at 6 and 12 months",
+            description="Share of clients still housed 6 and 12 months after their first "
+            "move-in. "
+            + "; ".join(f"{bar.label}: {bar.text}" for bar in retention_bars)
+            + ". The table below gives the numbers.",
+            bars=retention_bars,
+            max_value=100,
+        ),
+        "exits_chart": charts.bar_chart(
+            chart_id="chart-exits",
+            title="Exits by destination group",
+            description="Placements that ended, by where the client went. "
+            + "; ".join(f"{row.label}: {row.exits}" for row in result.exits)
+            + ".",
+            bars=[charts.Bar(label=row.label, value=row.exits) for row in result.exits],
+        ),
+        "referrals_chart": charts.bar_chart(
+            chart_id="chart-referrals",
+            title="Referral acceptance and completion by service type",
+            description="For each service type, the share of referrals the client accepted "
+            "(of those they decided on) and the share completed (of those accepted). "
+            + "; ".join(f"{bar.label} {bar.text}" for bar in referral_bars)
+            + ".",
+            bars=referral_bars,
+            max_value=100,
+        ),
+        "caseload_chart": charts.line_chart(
+            chart_id="chart-caseloads",
+            title="Clients assigned at each month's end",
+            description=f"Clients held by a case manager at the end of each of the last "
+            f"{len(months)} months, from the assignment history: "
+            + "; ".join(f"{month.label}: {month.clients}" for month in months)
+            + ".",
+            points=[(month.month.strftime("%b"), month.clients) for month in months],
+        ),
+    }

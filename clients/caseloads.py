@@ -1,0 +1,636 @@
+"""The supervisor's caseload review: who may be reviewed, per-case-manager figures, the intake
+queue, and program outcomes. Reads only; writes go through ``clients.services``.
+
+Every figure is computed by SQL aggregation over ``Client.objects.visible_to(user)``, so the
+number of queries does not grow with the team or the caseloads. Housing status, retention
+and the visit schedule come from ``placements.selectors`` / ``placements.visits``; they are
+not recomputed here.
+
+Definitions (also on the pages):
+
+- *caseload*: active clients a case manager holds now (``Client.case_manager``);
+- *housed* / *searching*: their housing status (an open placement, moved in or not);
+- *not contacted*: active clients nobody reached (an outreach attempt does not count) for
+  ``CASELOADS_NO_CONTACT_DAYS`` days, among those enrolled at least that long;
+- *last contact*: the latest contact in which one of their clients was reached;
+- *open referrals by step*: referrals not yet final, by status;
+- *overdue reminders*: open reminders assigned to the case manager and past due.
+"""
+
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from housingfirst.roles import Role, role_of
+from placements.destinations import DestinationGroup
+from placements.models import Placement
+from placements.selectors import HousingStatus, Retention, retention, with_housing_stability
+from placements.visits import with_visit_schedule
+from referrals.models import Referral, ServiceType
+
+from .models import Assignment, Client, Cover, Team
+
+REVIEW_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+OPEN_REFERRAL_STEPS = [(status, Referral.Status(status).label) for status in Referral.OPEN]
+
+
+# Scope ---------------------------------------------------------------------------------------
+
+
+def supervised_teams(user) -> QuerySet:
+    """The teams whose caseloads this person reviews: their own, or every team (admins)."""
+    role = role_of(user)
+    if role is Role.ADMINISTRATOR:
+        return Team.objects.all()
+    if role is Role.SUPERVISOR:
+        return Team.objects.filter(supervisors=user)
+    return Team.objects.none()
+
+
+def case_managers_for(user) -> QuerySet:
+    """The case managers this person reviews: members of their teams, and anyone who holds
+    one of the clients they see (a case manager who moved teams still shows with them)."""
+    User = get_user_model()
+    holds = Client.objects.visible_to(user).filter(case_manager=OuterRef("pk"))
+    member = Team.case_managers.through.objects.filter(
+        user_id=OuterRef("pk"), team__in=supervised_teams(user)
+    )
+    return User.objects.filter(Exists(member) | Exists(holds)).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def case_manager_for(user, case_manager_id):
+    """One case manager this person reviews, or 404."""
+    try:
+        pk = int(case_manager_id)
+    except (TypeError, ValueError):
+        raise Http404("No such case manager") from None
+    case_manager = case_managers_for(user).filter(pk=pk).first()
+    if case_manager is None:
+        raise Http404("No such case manager")
+    return case_manager
+
+
+def assignable_case_managers(user) -> QuerySet:
+    """Who this person may hand clients to (and ask to cover).
+
+    Supervisors: active case managers of the teams they supervise, so a supervisor of two
+    teams may move a client between them. Moving a client to any other team is for
+    administrators, who may choose any active case manager.
+    """
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True, teams__in=supervised_teams(user))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def clients_for_review(user, client_ids) -> list[Client]:
+    """Exactly these clients, each of which this person may change, or 404 for all of them.
+
+    Bulk forms post ids; one id out of scope (or not a number) refuses the whole request.
+    """
+    try:
+        ids = {int(value) for value in client_ids}
+    except (TypeError, ValueError):
+        raise Http404("No such client") from None
+    if not ids:
+        return []
+    clients = list(
+        Client.objects.visible_to(user, "change")
+        .filter(pk__in=ids)
+        .select_related("case_manager", "team")
+    )
+    if len(clients) != len(ids):
+        raise Http404("No such client")
+    return clients
+
+
+def covers_for(user) -> QuerySet:
+    return (
+        Cover.objects.for_teams(supervised_teams(user))
+        .select_related("case_manager", "covering", "team", "arranged_by", "ended_by")
+        .annotate(client_count=Count("covered_clients"))
+    )
+
+
+def cover_for(user, cover_id) -> Cover:
+    try:
+        pk = int(cover_id)
+    except (TypeError, ValueError):
+        raise Http404("No such cover") from None
+    cover = covers_for(user).filter(pk=pk).first()
+    if cover is None:
+        raise Http404("No such cover")
+    return cover
+
+
+def team_of_case_manager(user, case_manager) -> Team | None:
+    """The team a cover for this case manager belongs to: one of the reviewer's teams."""
+    return supervised_teams(user).filter(case_managers=case_manager).order_by("pk").first()
+
+
+# Reminders (issue 5) -------------------------------------------------------------------------
+
+
+def _reminder_model():
+    try:
+        return apps.get_model("reminders", "Reminder")
+    except LookupError:
+        return None
+
+
+def overdue_reminders(today: date | None = None):
+    """Pending reminders whose day to act on has passed (a snoozed one counts from the end of
+    its snooze), or None while the reminders app is not installed."""
+    Reminder = _reminder_model()
+    if Reminder is None:
+        return None
+    today = today or timezone.localdate()
+    return Reminder.objects.pending().with_acts_on().filter(acts_on__lt=today)
+
+
+# The caseload table --------------------------------------------------------------------------
+
+
+@dataclass
+class CaseloadRow:
+    case_manager: object
+    caseload: int = 0
+    housed: int = 0
+    searching: int = 0
+    not_contacted: int = 0
+    overdue_reminders: int = 0
+    last_contact_at: datetime | None = None
+    open_referrals: dict = field(default_factory=dict)
+    covered_by: list = field(default_factory=list)
+    covering_for: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.case_manager.get_full_name() or self.case_manager.get_username()
+
+    @property
+    def open_referrals_total(self) -> int:
+        return sum(self.open_referrals.values())
+
+    def open_referral_steps(self) -> list[tuple[str, int]]:
+        return [
+            (label, self.open_referrals.get(status, 0)) for status, label in OPEN_REFERRAL_STEPS
+        ]
+
+
+# Column key -> (heading, sort key). Sorting happens on the computed rows: no query.
+SORTS = {
+    "name": ("Case manager", lambda row: row.name.lower()),
+    "caseload": ("Caseload", lambda row: row.caseload),
+    "housed": ("Housed", lambda row: row.housed),
+    "searching": ("Searching", lambda row: row.searching),
+    "overdue_reminders": ("Overdue reminders", lambda row: row.overdue_reminders),
+    "not_contacted": ("Not contacted", lambda row: row.not_contacted),
+    "open_referrals": ("Open referrals", lambda row: row.open_referrals_total),
+    # Never contacted sorts as the oldest.
+    "last_contact": (
+        "Last contact",
+        lambda row: row.last_contact_at or datetime.min.replace(tzinfo=UTC),
+    ),
+}
+
+
+def no_contact_cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=settings.CASELOADS_NO_CONTACT_DAYS)
+
+
+def not_contacted_condition(now: datetime) -> Q:
+    """For clients annotated by ``with_visit_schedule``: nobody reached them for the set
+    number of days, and they have been enrolled at least that long."""
+    cutoff = no_contact_cutoff(now)
+    return (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=cutoff)) & Q(
+        program_start_date__lte=timezone.localdate(cutoff)
+    )
+
+
+def caseload_rows(user, *, sort: str = "name", descending: bool = False) -> list[CaseloadRow]:
+    """One row per case manager this person reviews, in a fixed number of queries."""
+    now = timezone.now()
+    case_managers = list(case_managers_for(user))
+    rows = {cm.pk: CaseloadRow(case_manager=cm) for cm in case_managers}
+    if not rows:
+        return []
+
+    active = Client.objects.visible_to(user).filter(
+        case_manager__in=list(rows), status=Client.Status.ACTIVE
+    )
+    figures = (
+        with_visit_schedule(with_housing_stability(active))
+        .order_by()
+        .values("case_manager")
+        .annotate(
+            n_caseload=Count("pk"),
+            n_housed=Count("pk", filter=Q(housing_status=HousingStatus.HOUSED)),
+            n_searching=Count("pk", filter=Q(housing_status=HousingStatus.SEARCHING)),
+            n_not_contacted=Count("pk", filter=not_contacted_condition(now)),
+            latest_contact=Max("last_contact_at"),
+        )
+    )
+    for figure in figures:
+        row = rows[figure["case_manager"]]
+        row.caseload = figure["n_caseload"]
+        row.housed = figure["n_housed"]
+        row.searching = figure["n_searching"]
+        row.not_contacted = figure["n_not_contacted"]
+        row.last_contact_at = figure["latest_contact"]
+
+    referrals = (
+        Referral.objects.visible_to(user)
+        .open()
+        .filter(client__in=active)
+        .order_by()
+        .values("client__case_manager", "status")
+        .annotate(n=Count("pk"))
+    )
+    for figure in referrals:
+        rows[figure["client__case_manager"]].open_referrals[figure["status"]] = figure["n"]
+
+    reminders = overdue_reminders(timezone.localdate(now))
+    if reminders is not None:
+        overdue = (
+            reminders.filter(assigned_to__in=list(rows), client__in=Client.objects.visible_to(user))
+            .order_by()
+            .values("assigned_to")
+            .annotate(n=Count("pk"))
+        )
+        for figure in overdue:
+            rows[figure["assigned_to"]].overdue_reminders = figure["n"]
+
+    covers = (
+        Cover.objects.active()
+        .filter(Q(case_manager__in=list(rows)) | Q(covering__in=list(rows)))
+        .select_related("case_manager", "covering")
+    )
+    for cover in covers:
+        if cover.case_manager_id in rows:
+            rows[cover.case_manager_id].covered_by.append(cover)
+        if cover.covering_id in rows:
+            rows[cover.covering_id].covering_for.append(cover)
+
+    result = list(rows.values())
+    key = SORTS.get(sort, SORTS["name"])[1]
+    result.sort(key=lambda row: row.name.lower())  # stable tie-break
+    result.sort(key=key, reverse=descending)
+    return result
+
+
+@dataclass
+class TeamTotals:
+    case_managers: int
+    caseload: int
+    housed: int
+    searching: int
+    not_contacted: int
+    overdue_reminders: int
+    open_referrals: int
+    unassigned: int
+
+
+def team_totals(rows: list[CaseloadRow], unassigned: int) -> TeamTotals:
+    return TeamTotals(
+        case_managers=len(rows),
+        caseload=sum(row.caseload for row in rows),
+        housed=sum(row.housed for row in rows),
+        searching=sum(row.searching for row in rows),
+        not_contacted=sum(row.not_contacted for row in rows),
+        overdue_reminders=sum(row.overdue_reminders for row in rows),
+        open_referrals=sum(row.open_referrals_total for row in rows),
+        unassigned=unassigned,
+    )
+
+
+def unassigned_clients(user) -> QuerySet:
+    """The intake queue: active clients of the reviewer's teams that nobody holds yet."""
+    return (
+        Client.objects.visible_to(user)
+        .filter(case_manager__isnull=True, status=Client.Status.ACTIVE)
+        .select_related("team")
+        .order_by("program_start_date", "created_at", "pk")
+    )
+
+
+def with_review_figures(clients: QuerySet, user) -> QuerySet:
+    """Per-client figures for the drill-down list: housing status, last contact, next visit,
+    open referrals and overdue reminders, all as annotations (no query per row)."""
+    open_referrals = (
+        Referral.objects.visible_to(user)
+        .open()
+        .filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    annotated = with_visit_schedule(with_housing_stability(clients)).annotate(
+        open_referrals=_subquery_count(open_referrals),
+    )
+    reminders = overdue_reminders()
+    if reminders is not None:
+        overdue = (
+            reminders.filter(client=OuterRef("pk"))
+            .order_by()
+            .values("client")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        annotated = annotated.annotate(overdue_reminders=_subquery_count(overdue))
+    return annotated
+
+
+def _subquery_count(queryset):
+    return Coalesce(Subquery(queryset, output_field=IntegerField()), Value(0))
+
+
+# The supervisor's home -----------------------------------------------------------------------
+
+URGENT_LIST_LENGTH = 5
+
+
+def urgent_items(user) -> dict:
+    """The few things a supervisor should look at first, each list short and oldest first."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    active = Client.objects.visible_to(user).filter(status=Client.Status.ACTIVE)
+    scheduled = with_visit_schedule(active).select_related("case_manager")
+    items = {
+        "unassigned": list(unassigned_clients(user)[:URGENT_LIST_LENGTH]),
+        "not_contacted": list(
+            scheduled.filter(not_contacted_condition(now)).order_by(
+                "last_contact_at", "program_start_date", "pk"
+            )[:URGENT_LIST_LENGTH]
+        ),
+        "visits_overdue": list(
+            scheduled.filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")[
+                :URGENT_LIST_LENGTH
+            ]
+        ),
+        "follow_ups_overdue": list(
+            Referral.objects.visible_to(user)
+            .follow_up_overdue(today)
+            .filter(client__in=active)
+            .select_related("client", "provider")
+            .order_by("follow_up_on", "pk")[:URGENT_LIST_LENGTH]
+        ),
+        "covers_ending": list(
+            Cover.objects.for_teams(supervised_teams(user))
+            .not_ended()
+            .filter(ends_on__lte=today + timedelta(days=7))
+            .select_related("case_manager", "covering")
+            .order_by("ends_on", "pk")[:URGENT_LIST_LENGTH]
+        ),
+        "overdue_reminders": None,
+    }
+    reminders = overdue_reminders(today)
+    if reminders is not None:
+        items["overdue_reminders"] = list(
+            reminders.filter(client__in=active)
+            .select_related("client", "assigned_to")
+            .order_by("acts_on", "pk")[:URGENT_LIST_LENGTH]
+        )
+    return items
+
+
+# Program outcomes ----------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeScope:
+    clients: QuerySet
+    label: str
+    teams: list
+    team: Team | None
+    program_wide: bool
+
+
+def outcome_scope(user, team_id=None) -> OutcomeScope:
+    """The clients the outcomes are computed over: one of the reviewer's teams, all of them,
+    or (administrators, by default) the whole program. A team out of reach answers 404."""
+    teams = list(supervised_teams(user))
+    team = None
+    if team_id not in (None, ""):
+        try:
+            team = next(t for t in teams if t.pk == int(team_id))
+        except (StopIteration, TypeError, ValueError):
+            raise Http404("No such team") from None
+    program_wide = role_of(user) is Role.ADMINISTRATOR and team is None
+    clients = Client.objects.visible_to(user)
+    if team is not None:
+        clients = clients.filter(team=team)
+    if program_wide:
+        label = "The whole program"
+    elif team is not None:
+        label = team.name
+    else:
+        label = ", ".join(t.name for t in teams) or "No team"
+    return OutcomeScope(
+        clients=clients, label=label, teams=teams, team=team, program_wide=program_wide
+    )
+
+
+@dataclass
+class ExitGroupCount:
+    group: str
+    label: str
+    exits: int
+
+
+def exits_by_destination_group(clients: QuerySet) -> list[ExitGroupCount]:
+    """Placements ended, by HUD destination group (every group listed, zeros included)."""
+    counts = dict(
+        Placement.objects.filter(client__in=clients)
+        .exited()
+        .with_destination_group()
+        .order_by()
+        .values_list("exit_group")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        ExitGroupCount(group, label, counts.get(group, 0))
+        for group, label in DestinationGroup.choices
+    ]
+
+
+@dataclass
+class ReferralOutcome:
+    service_type: str
+    label: str
+    offered: int
+    accepted: int
+    declined: int
+    completed: int
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.declined
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        """Of the referrals the client decided on, the share they accepted."""
+        return self.accepted / self.decided if self.decided else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Of the referrals the client accepted, the share completed."""
+        return self.completed / self.accepted if self.accepted else None
+
+
+def referral_outcomes(clients: QuerySet, user) -> list[ReferralOutcome]:
+    """Referral acceptance and completion by service type, in one query.
+
+    Counted over the referrals this person may see (substance-use referrals only for roles
+    with a need to know, as everywhere else).
+    """
+    rows = {
+        row["service_type"]: row
+        for row in Referral.objects.visible_to(user)
+        .filter(client__in=clients)
+        .order_by()
+        .values("service_type")
+        .annotate(
+            offered=Count("pk"),
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            declined=Count("pk", filter=Q(status=Referral.Status.DECLINED)),
+            completed=Count("pk", filter=Q(completed_at__isnull=False)),
+        )
+    }
+    empty = {"offered": 0, "accepted": 0, "declined": 0, "completed": 0}
+    return [
+        ReferralOutcome(
+            service_type=value,
+            label=label,
+            **{key: rows.get(value, empty)[key] for key in empty},
+        )
+        for value, label in ServiceType.choices
+    ]
+
+
+@dataclass
+class MonthCaseload:
+    month: date  # first day of the month
+    at: datetime  # the moment counted: the month's last instant, or now for this month
+    clients: int
+    case_managers: int
+
+    @property
+    def average(self) -> float | None:
+        return self.clients / self.case_managers if self.case_managers else None
+
+    @property
+    def label(self) -> str:
+        return self.month.strftime("%b %Y")
+
+
+def _month_start(day: date, months_back: int) -> date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end_moment(month: date) -> datetime:
+    """The last instant of a month, in the program's time zone."""
+    last_day = date(month.year, month.month, monthrange(month.year, month.month)[1])
+    return timezone.make_aware(datetime.combine(last_day, time.max))
+
+
+def caseload_sizes(clients: QuerySet, *, months: int = 12, now: datetime | None = None):
+    """Clients held at each month's end over the last ``months`` months (this month: now),
+    from the assignment history, in one query of conditional counts grouped by case manager.
+
+    Returns (months, {case_manager_id: [count per month]}).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    starts = [_month_start(today, back) for back in range(months - 1, -1, -1)]
+    moments = [_month_end_moment(month) for month in starts[:-1]] + [now]
+
+    aggregates = {
+        f"m{index}": Count(
+            "pk",
+            filter=Q(started_at__lte=moment) & (Q(ended_at__isnull=True) | Q(ended_at__gt=moment)),
+        )
+        for index, moment in enumerate(moments)
+    }
+    per_case_manager = {
+        row["case_manager"]: [row[f"m{index}"] for index in range(months)]
+        for row in Assignment.objects.filter(client__in=clients)
+        .order_by()
+        .values("case_manager")
+        .annotate(**aggregates)
+    }
+    result = [
+        MonthCaseload(
+            month=month,
+            at=moment,
+            clients=sum(counts[index] for counts in per_case_manager.values()),
+            case_managers=sum(1 for counts in per_case_manager.values() if counts[index]),
+        )
+        for index, (month, moment) in enumerate(zip(starts, moments, strict=True))
+    ]
+    return result, per_case_manager
+
+
+@dataclass
+class Outcomes:
+    scope: OutcomeScope
+    retention: dict[int, Retention]
+    exits: list[ExitGroupCount]
+    referrals: list[ReferralOutcome]
+    caseload_months: list[MonthCaseload]
+    protected_referrals_hidden: bool
+
+    @property
+    def exits_total(self) -> int:
+        return sum(row.exits for row in self.exits)
+
+
+def program_outcomes(user, team_id=None) -> Outcomes:
+    from referrals.models import sees_protected_records
+
+    scope = outcome_scope(user, team_id)
+    months, _ = caseload_sizes(scope.clients)
+    return Outcomes(
+        scope=scope,
+        retention=retention(scope.clients),
+        exits=exits_by_destination_group(scope.clients),
+        referrals=referral_outcomes(scope.clients, user),
+        caseload_months=months,
+        protected_referrals_hidden=not sees_protected_records(user),
+    )
+
+
+def supervisor_home(user) -> dict:
+    """What a supervisor's home page shows: the team table and the most urgent items."""
+    rows = caseload_rows(user, sort="not_contacted", descending=True)
+    return {
+        "team_rows": rows,
+        "team_totals": team_totals(rows, unassigned_clients(user).count()),
+        "urgent": urgent_items(user),
+        "reminders_ready": overdue_reminders() is not None,
+        "no_contact_days": settings.CASELOADS_NO_CONTACT_DAYS,
+    }

@@ -289,11 +289,12 @@ def describe(pairs, *, keep_empty: bool = True) -> list[ChangeEntry]:
     return entries
 
 
-def change_entries(*history_querysets) -> list[ChangeEntry]:
+def change_entries(*history_querysets, keep_empty: bool = False) -> list[ChangeEntry]:
     """Entries for every row of these history querysets, newest first.
 
     Each row is compared with the previous version of the same record, so the querysets
     should hold whole record histories (filter by record, not by date, for a diff to be exact).
+    Saves that changed nothing visible are left out unless ``keep_empty``.
     """
     pairs = []
     for queryset in history_querysets:
@@ -307,6 +308,6 @@ def change_entries(*history_querysets) -> list[ChangeEntry]:
                 previous = None
             pairs.append((row, previous))
             previous = row
-    entries = describe(pairs, keep_empty=False)
+    entries = describe(pairs, keep_empty=keep_empty)
     entries.sort(key=lambda entry: (entry.when, entry.history_id), reverse=True)
     return entries

@@ -250,3 +250,12 @@ CELERY_BEAT_SCHEDULE["end-expired-covers"] = {
 # A client counts as "not contacted" when nobody reached them for this many days (and they
 # have been in the program at least that long).
 CASELOADS_NO_CONTACT_DAYS = env_int("CASELOADS_NO_CONTACT_DAYS", 30)
+
+# Audit
+# Auditors' writes answer 403 everywhere, and nobody reverts history from the admin
+# (housingfirst.audit_log.middleware); the admin hides its revert button too.
+MIDDLEWARE = [*MIDDLEWARE, "housingfirst.audit_log.middleware.ReadOnlyAuditMiddleware"]
+SIMPLE_HISTORY_REVERT_DISABLED = True
+AUDIT_LOG_PAGE_SIZE = env_int("AUDIT_LOG_PAGE_SIZE", 50)
+# Rows fetched per round trip while streaming a CSV export (memory stays flat).
+AUDIT_EXPORT_CHUNK_SIZE = env_int("AUDIT_EXPORT_CHUNK_SIZE", 2000)

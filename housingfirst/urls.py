@@ -18,5 +18,6 @@ urlpatterns = [
     path("clients/<int:client_id>/", include("referrals.client_urls")),
     path("referrals/", include("referrals.urls")),
     path("caseloads/", include("clients.caseload_urls")),
+    path("audit/", include("housingfirst.audit_log.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,11 +31,10 @@ def home(request):
 
         context.update(supervisor_home(request.user))
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
-        from housingfirst.history import change_entries
+        from housingfirst.audit_log import changelog
 
-        context["latest_changes"] = change_entries(
-            Client.history.filter(id__in=Client.history.order_by("-history_date").values("id")[:10])
-        )[:10]
+        context["latest_changes"] = changelog.change_log_page(changelog.Filters(), size=10).items
+        context["latest_access"] = changelog.access_log_page(changelog.Filters(), size=10).items
     return render(request, "home.html", context)
 
 

@@ -1,0 +1,339 @@
+"""Selectors for the auditor's pages: the unified change log and the access log.
+
+Both are read newest first with keyset (seek) pagination on (time, id): a page is one range
+scan on a composite index, whatever its depth, and the filters (person, record type, client,
+kind or action) each have an index led by their column (see ChangeLogEntry and
+AccessLogEntry). The change log reads ``ChangeLogEntry`` — one row per history row of every
+audited model — and then describes a page's history rows with a fixed number of queries per
+model on the page (the rows, their previous versions, related names).
+"""
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from ..history import CHANGE_KINDS, ChangeEntry, describe, record_type_name
+from ..models import AccessLogEntry, ChangeLogEntry
+from . import registry
+
+KIND_CODES = {name: code for code, name in CHANGE_KINDS.items()}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Filters:
+    """What an auditor narrowed a log to; every field optional and combinable."""
+
+    person: object = None
+    model: type | None = None
+    client_ids: list[int] | None = None  # None: any client; []: no client matched
+    client_description: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str = ""  # "created", "changed", "deleted" (change log) or an access-log action
+
+    def describe(self) -> str:
+        parts = []
+        if self.person is not None:
+            parts.append(f"person={self.person.get_username()}")
+        if self.model is not None:
+            parts.append(f"record type={self.model._meta.label_lower}")
+        if self.client_ids is not None:
+            parts.append(f"client={self.client_description or self.client_ids}")
+        if self.date_from:
+            parts.append(f"from={self.date_from.isoformat()}")
+        if self.date_to:
+            parts.append(f"to={self.date_to.isoformat()}")
+        if self.kind:
+            parts.append(f"kind={self.kind}")
+        return ", ".join(parts) or "no filter"
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _common_filters(queryset, filters: Filters, *, when: str, kind_column: str, kind: str):
+    if filters.person is not None:
+        queryset = queryset.filter(user=filters.person)
+    if filters.model is not None:
+        queryset = queryset.filter(content_type=ContentType.objects.get_for_model(filters.model))
+    if filters.client_ids is not None:
+        queryset = queryset.filter(client_id__in=filters.client_ids)
+    if filters.date_from:
+        queryset = queryset.filter(**{f"{when}__gte": _day_start(filters.date_from)})
+    if filters.date_to:
+        queryset = queryset.filter(**{f"{when}__lt": _day_start(filters.date_to + timedelta(1))})
+    if kind:
+        queryset = queryset.filter(**{kind_column: kind})
+    return queryset
+
+
+def change_log_links(filters: Filters):
+    return _common_filters(
+        ChangeLogEntry.objects.all(),
+        filters,
+        when="history_date",
+        kind_column="kind",
+        kind=KIND_CODES.get(filters.kind, filters.kind),
+    )
+
+
+def access_log_entries(filters: Filters):
+    return _common_filters(
+        AccessLogEntry.objects.select_related("user", "client"),
+        filters,
+        when="occurred_at",
+        kind_column="action",
+        kind=filters.kind,
+    )
+
+
+# Keyset pagination ------------------------------------------------------------------------
+
+
+def encode_cursor(when: datetime, pk: int) -> str:
+    return f"{(when - EPOCH) // timedelta(microseconds=1)}_{pk}"
+
+
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    try:
+        micros, pk = (int(part) for part in (text or "").split("_"))
+        return EPOCH + timedelta(microseconds=micros), pk
+    except (ValueError, OverflowError):
+        return None
+
+
+@dataclass
+class Page:
+    items: list = field(default_factory=list)
+    newer: str | None = None  # cursor for ?after=
+    older: str | None = None  # cursor for ?before=
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.newer or self.older)
+
+
+def keyset_page(queryset, when: str, *, before=None, after=None, size: int = 50) -> Page:
+    """One page, newest first, of ``queryset`` ordered by (``when``, id) descending.
+
+    The seek condition repeats ``when <= cursor`` on its own so the database starts the index
+    range scan at the cursor instead of filtering from the newest row.
+    """
+    before, after = decode_cursor(before), decode_cursor(after)
+    if after is not None:
+        moment, pk = after
+        rows = list(
+            queryset.filter(**{f"{when}__gte": moment})
+            .filter(Q(**{f"{when}__gt": moment}) | Q(pk__gt=pk))
+            .order_by(when, "pk")[: size + 1]
+        )
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        page = Page(rows)
+        page.newer = encode_cursor(getattr(rows[0], when), rows[0].pk) if more_newer else None
+        page.older = encode_cursor(getattr(rows[-1], when), rows[-1].pk) if rows else None
+        return page
+    if before is not None:
+        moment, pk = before
+        queryset = queryset.filter(**{f"{when}__lte": moment}).filter(
+            Q(**{f"{when}__lt": moment}) | Q(pk__lt=pk)
+        )
+    rows = list(queryset.order_by(f"-{when}", "-pk")[: size + 1])
+    more_older = len(rows) > size
+    rows = rows[:size]
+    page = Page(rows)
+    if before is not None and rows:
+        page.newer = encode_cursor(getattr(rows[0], when), rows[0].pk)
+    if more_older:
+        page.older = encode_cursor(getattr(rows[-1], when), rows[-1].pk)
+    return page
+
+
+# Describing change-log entries ----------------------------------------------------------
+
+
+def _missing_entry(link: ChangeLogEntry, model) -> ChangeEntry:
+    return ChangeEntry(
+        when=link.history_date,
+        who="",
+        kind=CHANGE_KINDS.get(link.kind, link.kind),
+        record_type=record_type_name(model) if model else "Unknown record",
+        record_label=f"#{link.object_id}",
+        reason="The history row is missing: run verify_audit_trail.",
+        history_id=link.history_id,
+        model_label=model._meta.label_lower if model else "",
+        object_id=link.object_id,
+        client_id=link.client_id,
+        missing=True,
+    )
+
+
+def entries_for_links(links: list[ChangeLogEntry]) -> list[ChangeEntry]:
+    """Readable entries for these links, in their order: two queries per model on the page
+    (the history rows with the id of each one's previous version, then those versions), plus
+    one per related model for names."""
+    wanted = defaultdict(list)
+    models = {}
+    for link in links:
+        model = ContentType.objects.get_for_id(link.content_type_id).model_class()
+        if model is not None and hasattr(model._meta, "simple_history_manager_attribute"):
+            models[link.pk] = model
+            wanted[registry.history_model_for(model)].append(link.history_id)
+    found = {}
+    for history_model, history_ids in wanted.items():
+        pk_name = history_model.instance_type._meta.pk.attname
+        manager = history_model._default_manager
+        earlier = (
+            manager.filter(**{pk_name: OuterRef(pk_name)})
+            .filter(
+                Q(history_date__lt=OuterRef("history_date"))
+                | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+            )
+            .order_by("-history_date", "-history_id")
+            .values("history_id")[:1]
+        )
+        rows = list(
+            manager.filter(history_id__in=history_ids)
+            .annotate(previous_history_id=Subquery(earlier))
+            .select_related("history_user")
+        )
+        previous = manager.in_bulk(
+            [row.previous_history_id for row in rows if row.previous_history_id is not None]
+        )
+        for row in rows:
+            found[(history_model, row.history_id)] = (row, previous.get(row.previous_history_id))
+    keys = [
+        (registry.history_model_for(models[link.pk]), link.history_id)
+        if link.pk in models
+        else None
+        for link in links
+    ]
+    described = iter(describe([found[key] for key in keys if key in found]))
+    return [
+        next(described) if key in found else _missing_entry(link, models.get(link.pk))
+        for link, key in zip(links, keys, strict=True)
+    ]
+
+
+def change_log_page(filters: Filters, *, before=None, after=None, size: int = 50) -> Page:
+    page = keyset_page(
+        change_log_links(filters), "history_date", before=before, after=after, size=size
+    )
+    page.items = entries_for_links(page.items)
+    return page
+
+
+def access_log_page(filters: Filters, *, before=None, after=None, size: int = 50) -> Page:
+    return keyset_page(
+        access_log_entries(filters), "occurred_at", before=before, after=after, size=size
+    )
+
+
+# CSV ------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell a spreadsheet would run as a formula is kept as text.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _batches(iterable: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+CHANGE_LOG_HEADER = [
+    "When", "Who", "Change", "Record type", "Record", "Record id", "Client", "Client id",
+    "Reason", "Changes", "History row", "Seal",
+]  # fmt: skip
+
+
+def change_log_rows(filters: Filters, *, chunk_size: int = 2000, batch: int = 500):
+    """CSV rows of the filtered change log, newest first, read in chunks (constant memory)."""
+    yield CHANGE_LOG_HEADER
+    links = change_log_links(filters).order_by("-history_date", "-pk")
+    for group in _batches(links.iterator(chunk_size=chunk_size), batch):
+        for link, entry in zip(group, entries_for_links(group), strict=True):
+            changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in entry.changes)
+            yield [
+                _cell(v)
+                for v in (
+                    _local(entry.when),
+                    entry.who,
+                    entry.kind,
+                    entry.record_type,
+                    entry.record_label,
+                    entry.object_id,
+                    entry.client_label,
+                    entry.client_id,
+                    entry.reason,
+                    changes,
+                    link.history_id,
+                    link.chain_hash,
+                )  # fmt: skip
+            ]
+
+
+ACCESS_LOG_HEADER = [
+    "When", "Person", "Username", "Action", "Record type", "Record", "Record id", "Client",
+    "Client id", "IP address", "Path", "Detail", "Seal",
+]  # fmt: skip
+
+
+def access_log_rows(filters: Filters, *, chunk_size: int = 2000):
+    yield ACCESS_LOG_HEADER
+    entries = access_log_entries(filters).order_by("-occurred_at", "-pk")
+    for entry in entries.iterator(chunk_size=chunk_size):
+        model = (
+            ContentType.objects.get_for_id(entry.content_type_id).model_class()
+            if entry.content_type_id
+            else None
+        )
+        yield [
+            _cell(v)
+            for v in (
+                _local(entry.occurred_at),
+                entry.user.get_full_name(),
+                entry.user.get_username(),
+                entry.get_action_display(),
+                record_type_name(model) if model else "",
+                entry.record_label,
+                entry.object_id,
+                str(entry.client) if entry.client else "",
+                entry.client_id,
+                entry.ip_address,
+                entry.path,
+                entry.detail,
+                entry.chain_hash,
+            )  # fmt: skip
+        ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow(row)

@@ -1,0 +1,112 @@
+"""The auditor's filters: person, record type, client, date range, kind — all in the URL."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from ..forms import DateInput
+from ..history import record_type_name
+from ..models import AccessLogEntry
+from . import registry
+from .changelog import Filters
+
+MATCHING_CLIENTS_LIMIT = 20
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
+class AuditFilterForm(forms.Form):
+    person = PersonChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"
+    )
+    record_type = forms.ChoiceField(required=False)
+    client = forms.CharField(
+        required=False, max_length=100, help_text="A name, or the client number."
+    )
+    date_from = forms.DateField(required=False, label="From", widget=DateInput)
+    date_to = forms.DateField(required=False, label="To", widget=DateInput)
+
+    kind_field = "kind"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = get_user_model().objects.order_by(
+            "first_name", "last_name", "username"
+        )
+        types = sorted(
+            ((m._meta.label_lower, record_type_name(m)) for m in registry.audited_models()),
+            key=lambda choice: choice[1],
+        )
+        self.fields["record_type"].choices = [("", "Any record"), *types]
+
+    def clean_client(self):
+        from clients.models import Client
+
+        text = self.cleaned_data["client"].strip()
+        self.client_ids, self.client_description = None, ""
+        if not text:
+            return text
+        if text.lstrip("#").isdigit():
+            self.client_ids = [int(text.lstrip("#"))]
+            self.client_description = f"#{self.client_ids[0]}"
+            return text
+        matches = list(
+            Client.objects.search(text).order_by("last_name", "first_name", "pk")[
+                : MATCHING_CLIENTS_LIMIT + 1
+            ]
+        )
+        if len(matches) > MATCHING_CLIENTS_LIMIT:
+            raise forms.ValidationError(
+                f"More than {MATCHING_CLIENTS_LIMIT} clients match “{text}”: type more of the name."
+            )
+        self.client_ids = [client.pk for client in matches]
+        self.client_description = ", ".join(f"{c.display_name} (#{c.pk})" for c in matches) or (
+            f"none matching “{text}”"
+        )
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def filters(self) -> Filters | None:
+        """The filters to apply, or None while the form has errors."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return Filters(
+            person=data["person"],
+            model=registry.audited_model(data["record_type"]) if data["record_type"] else None,
+            client_ids=self.client_ids,
+            client_description=self.client_description,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            kind=data.get(self.kind_field) or "",
+        )
+
+
+class ChangeLogFilterForm(AuditFilterForm):
+    kind = forms.ChoiceField(
+        required=False,
+        label="Change",
+        choices=[
+            ("", "Any change"),
+            ("created", "Created"),
+            ("changed", "Changed"),
+            ("deleted", "Deleted"),
+        ],
+    )
+
+
+class AccessLogFilterForm(AuditFilterForm):
+    action = forms.ChoiceField(
+        required=False, choices=[("", "Any action"), *AccessLogEntry.Action.choices]
+    )
+
+    kind_field = "action"

@@ -278,6 +278,7 @@ def test_stale_placement_edit_is_refused(program, login):
     assert STALE_EDIT_MESSAGE in response.content.decode()
     placement.refresh_from_db()
     assert placement.landlord_name == "Supervisor's"
+    assert latest_history(Placement, id=placement.pk).history_user == program.supervisor
 
 
 def test_there_is_no_way_to_delete_a_contact(program, login):
@@ -306,3 +307,34 @@ def test_history_page_shows_who_changed_what(program, login):
     )
     assert program.case_manager.get_full_name() in content
     assert "Phone call logged" in content
+
+
+def test_edit_of_an_exited_placement_corrects_the_exit(program, login):
+    placement = housed(program.client, date(2024, 1, 1), exit_date=date(2024, 6, 1))
+    url = reverse("placements:placement_edit", args=[program.client.pk, placement.pk])
+    browser = login(program.case_manager)
+    form = browser.get(url).context["form"]
+    assert "exit_destination" in form.fields
+    open_one = PlacementFactory(client=program.teammate_client)
+    open_url = reverse("placements:placement_edit", args=[program.teammate_client.pk, open_one.pk])
+    assert "exit_destination" not in login(program.supervisor).get(open_url).context["form"].fields
+
+    data = {
+        "version": 1,
+        "search_started_on": "2024-01-01",
+        "address": placement.address,
+        "lease_start": "2024-01-01",
+        "move_in_date": "2024-01-01",
+        "exit_date": "2024-06-01",
+        "exit_reason": Placement.ExitReason.LEASE_ENDED,
+        "exit_destination": 422,
+        "exit_note": "Moved in with her sister for good.",
+    }
+    assert login(program.case_manager).post(url, data).status_code == 302
+    placement.refresh_from_db()
+    assert placement.exit_destination == 422
+    row = latest_history(Placement, id=placement.pk)
+    assert (row.history_user, row.history_change_reason) == (
+        program.case_manager,
+        "Placement details edited",
+    )

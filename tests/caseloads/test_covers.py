@@ -66,9 +66,7 @@ def test_cover_starting_today_gives_access_at_once_with_history(clock, program, 
     assert cover_row.started_at is not None
 
 
-def test_cover_starting_later_is_started_by_the_beat_task_on_its_first_day(
-    clock, program, login
-):
+def test_cover_starting_later_is_started_by_the_beat_task_on_its_first_day(clock, program, login):
     first_day = TODAY + timedelta(days=3)
     response = arrange(
         login,

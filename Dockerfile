@@ -9,6 +9,7 @@ COPY housingfirst ./housingfirst
 COPY clients ./clients
 COPY placements ./placements
 COPY referrals ./referrals
+COPY reminders ./reminders
 RUN pip install .
 COPY . .
 # Static files are collected at build time and served by whitenoise (no CDN, no extra server).

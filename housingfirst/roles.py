@@ -25,16 +25,19 @@ ROLE_PERMISSIONS = {
         ("clients", "team", "view"),
         ("placements", "*", "view add change"),
         ("referrals", "*", "view add change"),
+        ("reminders", "*", "view change"),
     ],
     Role.SUPERVISOR: [
         ("clients", "*", "view add change"),
         ("placements", "*", "view add change"),
         ("referrals", "*", "view add change"),
+        ("reminders", "*", "view change"),
     ],
     Role.AUDITOR: [
         ("clients", "*", "view"),
         ("placements", "*", "view"),
         ("referrals", "*", "view"),
+        ("reminders", "*", "view"),
         ("housingfirst", "*", "view"),
     ],
 }

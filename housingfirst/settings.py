@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "clients",
     "placements",
     "referrals",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +260,28 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 AUDIT_LOG_PAGE_SIZE = env_int("AUDIT_LOG_PAGE_SIZE", 50)
 # Rows fetched per round trip while streaming a CSV export (memory stays flat).
 AUDIT_EXPORT_CHUNK_SIZE = env_int("AUDIT_EXPORT_CHUNK_SIZE", 2000)
+
+# Reminders
+# Follow-ups are rows swept by beat (reminders.rules say which should exist). Lead times in
+# days: a lease ending within 60 days, a consent expiring within 30 days (when an open
+# referral depends on it), a housed client not reached for 30 days. Reminders show as
+# "upcoming" this many days before they fall due. Digests go out each morning at this hour.
+REMINDER_LEASE_ENDING_DAYS = env_int("REMINDER_LEASE_ENDING_DAYS", 60)
+REMINDER_CONSENT_EXPIRING_DAYS = env_int("REMINDER_CONSENT_EXPIRING_DAYS", 30)
+REMINDER_NO_CONTACT_DAYS = env_int("REMINDER_NO_CONTACT_DAYS", 30)
+REMINDER_UPCOMING_DAYS = env_int("REMINDER_UPCOMING_DAYS", 7)
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 1000)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("reminders.context_processors.navigation")
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["generate-reminders"] = {
+    "task": "reminders.tasks.generate_reminders",
+    "schedule": crontab(minute=0),  # hourly
+}
+CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
+    "task": "reminders.tasks.send_daily_digests",
+    # After that hour's sweep has made the day's reminders.
+    "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=15),
+}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from housingfirst.audit import change_reason
 from housingfirst.forms import StaleEdit
+from reminders.services import reminders_client_changed
 
 from .models import Contact, Placement
 
@@ -33,6 +34,8 @@ def _save_versioned(instance, *, expected_version: int | None, reason: str):
         instance.version = current + 1
         with change_reason(reason):
             instance.save()
+        # Reminders whose cause went away (a visit, a renewed lease, an exit) close at once.
+        reminders_client_changed(client_id=instance.client_id, reason=f"Resolved: {reason}")
     return instance
 
 
@@ -96,6 +99,7 @@ def placement_record_exit(
     return _save_versioned(placement, expected_version=expected_version, reason="Exit recorded")
 
 
+@transaction.atomic
 def contact_log(
     *,
     client,
@@ -115,6 +119,9 @@ def contact_log(
     contact.full_clean()
     with change_reason(f"{contact.get_kind_display()} logged"):
         contact.save()
+    reminders_client_changed(
+        client_id=client.pk, by=made_by, reason=f"Resolved: {contact.get_kind_display()} logged"
+    )
     return contact
 
 

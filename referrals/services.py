@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from housingfirst.audit import change_reason
+from reminders.services import reminders_client_changed, reminders_referral_moved
 
 from .models import Consent, Provider, Referral, ServiceType
 
@@ -79,6 +80,8 @@ def referral_offer(
     _as_user(referral, offered_by)
     with change_reason("Referral offered"):
         referral.save()
+    if follow_up_on is not None:
+        reminders_client_changed(client_id=client.pk, by=offered_by)
     return referral
 
 
@@ -150,6 +153,7 @@ def referral_move(
     _as_user(locked, by)
     with change_reason(reason):
         locked.save()
+    reminders_referral_moved(referral=locked, by=by)
     return locked
 
 
@@ -187,6 +191,9 @@ def consent_record(*, consent: Consent, recorded_by, at: datetime | None = None)
     _as_user(consent, recorded_by)
     with change_reason("Release of information recorded"):
         consent.save()
+    reminders_client_changed(
+        client_id=consent.client_id, by=recorded_by, reason="Resolved: release renewed"
+    )
     return consent
 
 
@@ -213,4 +220,7 @@ def consent_revoke(*, consent: Consent, revoked_on: date, revoked_by, note: str 
     _as_user(locked, revoked_by)
     with change_reason("Release of information revoked"):
         locked.save()
+    reminders_client_changed(
+        client_id=locked.client_id, by=revoked_by, reason="Resolved: release revoked"
+    )
     return locked

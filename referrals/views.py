@@ -24,6 +24,7 @@ from housingfirst.audit import change_reason
 from housingfirst.forms import StaleEdit
 from housingfirst.history import change_entries
 from housingfirst.roles import Role, role_of, role_required
+from reminders.services import reminders_client_changed
 
 from . import services
 from .forms import (
@@ -274,6 +275,9 @@ def referral_edit(request, client_id, referral_id):
         try:
             with change_reason("Follow-up or outcome note updated"):
                 form.save()
+            reminders_client_changed(
+                client_id=client.pk, by=request.user, reason="Resolved: follow-up date changed"
+            )
         except StaleEdit:
             pass  # the form now carries the conflict message
         else:

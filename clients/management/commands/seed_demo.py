@@ -10,7 +10,7 @@ from housingfirst.audit import acting_as
 
 # Each app that has demo data offers ``seed(program, large=False)`` in its demo module; they run
 # in this order, each building on what the previous ones made.
-APP_SEEDERS = ["placements.demo", "referrals.demo"]
+APP_SEEDERS = ["placements.demo", "referrals.demo", "reminders.demo"]
 
 
 class Command(BaseCommand):

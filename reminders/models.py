@@ -1,0 +1,257 @@
+"""Reminders: follow-ups that are due, as rows (not delayed broker messages).
+
+A reminder belongs to a client, is about one record (the referral, placement or consent the
+rule read), is for one person (the client's case manager when it was made, moved along on
+reassignment) and falls due on a date. The rules in ``reminders.rules`` say which reminders
+should exist; ``reminders.services`` creates, closes and moves them, always with history.
+
+States: open → done (someone marked it), snoozed (until a date, then due again), or resolved
+(closed because its cause went away: the visit was logged, the referral moved on, the lease
+was renewed...). A reminder is never deleted.
+
+The same reminder cannot exist twice: for each kind exactly one subject column is set (a check
+constraint), and a unique constraint per subject column covers (client, kind, subject, due
+date). Conditional unique constraints hold on SQLite and PostgreSQL alike, where a single
+constraint over three nullable columns would treat NULLs as distinct.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, When
+from django.utils import timezone
+
+from clients.models import Client
+from housingfirst.audit import audit_history
+from housingfirst.roles import Role, role_of
+
+
+class Kind(models.TextChoices):
+    REFERRAL_FOLLOW_UP = "referral_follow_up", "Referral follow-up"
+    VISIT_DUE = "visit_due", "Home visit due"
+    LEASE_ENDING = "lease_ending", "Lease ending"
+    CONSENT_EXPIRING = "consent_expiring", "Release of information expiring"
+    NO_CONTACT = "no_contact", "No contact for a while"
+
+
+# The one subject column each kind uses.
+SUBJECT_FIELD = {
+    Kind.REFERRAL_FOLLOW_UP: "referral",
+    Kind.VISIT_DUE: "placement",
+    Kind.LEASE_ENDING: "placement",
+    Kind.CONSENT_EXPIRING: "consent",
+    Kind.NO_CONTACT: "placement",
+}
+SUBJECT_FIELDS = ("placement", "referral", "consent")
+
+
+def _subject_check() -> Q:
+    condition = Q()
+    for kind, field in SUBJECT_FIELD.items():
+        others = {f"{other}__isnull": True for other in SUBJECT_FIELDS if other != field}
+        condition |= Q(kind=kind, **{f"{field}__isnull": False}, **others)
+    return condition
+
+
+class ReminderQuerySet(models.QuerySet):
+    def pending(self):
+        """Open or snoozed: not closed yet."""
+        return self.filter(state__in=Reminder.PENDING)
+
+    def with_acts_on(self):
+        """Annotate ``acts_on``: the due date, or the snooze date while snoozed."""
+        return self.annotate(
+            acts_on=Case(
+                When(state=Reminder.State.SNOOZED, then=F("snoozed_until")),
+                default=F("due_on"),
+                output_field=models.DateField(),
+            )
+        )
+
+    def due(self, on: date | None = None):
+        """Pending reminders to act on by ``on`` (default today): due today or overdue."""
+        on = on or timezone.localdate()
+        return self.pending().with_acts_on().filter(acts_on__lte=on)
+
+    def upcoming(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.pending().with_acts_on().filter(acts_on__gt=on)
+
+    def visible_to(self, user):
+        """The reminders this person may see and act on: their own, and their teams' for a
+        supervisor. Everyone else sees none (pages answer 404 for a reminder out of scope)."""
+        role = role_of(user)
+        if role is Role.CASE_MANAGER:
+            mine = Q(assigned_to=user)
+        elif role is Role.SUPERVISOR:
+            mine = Q(assigned_to=user) | Q(client__team__in=user.supervised_teams.values("pk"))
+        else:
+            return self.none()
+        return self.filter(mine, client__in=Client.objects.visible_to(user))
+
+
+class Reminder(models.Model):
+    Kind = Kind
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        SNOOZED = "snoozed", "Snoozed"
+        DONE = "done", "Done"
+        RESOLVED = "resolved", "Resolved"
+
+    PENDING = (State.OPEN, State.SNOOZED)
+    CLOSED = (State.DONE, State.RESOLVED)
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    placement = models.ForeignKey(
+        "placements.Placement",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
+    consent = models.ForeignKey(
+        "referrals.Consent",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
+    # The client's case manager when the reminder was made; moved on reassignment.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        verbose_name="for",
+    )
+    due_on = models.DateField("due on")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    snoozed_until = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # A person who marked it done or whose action resolved it; for a job, the job's name.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    closed_by_job = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = audit_history()
+    objects = ReminderQuerySet.as_manager()
+
+    HISTORY_LABEL_FIELDS = ("kind", "due_on")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_subject_check(), name="reminder_subject_matches_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="snoozed", snoozed_until__isnull=False)
+                | (~Q(state="snoozed") & Q(snoozed_until__isnull=True)),
+                name="reminder_snoozed_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "kind", "placement", "due_on"],
+                condition=Q(placement__isnull=False),
+                name="one_reminder_per_placement_kind_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "kind", "referral", "due_on"],
+                condition=Q(referral__isnull=False),
+                name="one_reminder_per_referral_kind_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "kind", "consent", "due_on"],
+                condition=Q(consent__isnull=False),
+                name="one_reminder_per_consent_kind_and_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assigned_to", "state", "due_on"], name="reminder_for_person"),
+            models.Index(fields=["client", "state"], name="reminder_client_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} due {self.due_on:%Y-%m-%d}"
+
+    @property
+    def subject_id(self) -> int | None:
+        return getattr(self, f"{SUBJECT_FIELD[self.kind]}_id")
+
+    @property
+    def key(self) -> tuple:
+        """What makes a reminder the same reminder (the unique constraint's columns)."""
+        return (self.client_id, self.kind, self.subject_id, self.due_on)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in self.PENDING
+
+    @property
+    def closed_by_name(self) -> str:
+        if self.closed_by_id:
+            return self.closed_by.get_full_name() or self.closed_by.get_username()
+        return self.closed_by_job
+
+    def detail(self) -> str:
+        """A line about the subject for pages; never names the service or provider of a
+        substance-use referral or consent (load ``referral__provider`` and
+        ``consent__provider`` with the reminder)."""
+        if self.kind == Kind.REFERRAL_FOLLOW_UP:
+            referral = self.referral
+            if referral.is_protected:
+                return "Follow up on a referral"
+            return f"{referral.get_service_type_display()} referral to {referral.provider.name}"
+        if self.kind == Kind.CONSENT_EXPIRING:
+            consent = self.consent
+            if consent.is_protected:
+                return f"A release of information expires {consent.expires_on:%Y-%m-%d}"
+            return f"Release to {consent.provider.name} expires {consent.expires_on:%Y-%m-%d}"
+        if self.kind == Kind.LEASE_ENDING:
+            lease_end = self.placement.lease_end
+            where = self.placement.address or "the unit"
+            return f"Lease at {where} ends {lease_end:%Y-%m-%d}" if lease_end else "Lease ending"
+        if self.kind == Kind.VISIT_DUE:
+            return "Next home visit"
+        return "Not reached in a while: get in touch"
+
+
+class DigestSent(models.Model):
+    """One daily digest claimed for one person and day; the unique constraint is the lock.
+
+    A worker inserts this row before sending, in the same transaction: a second worker (or a
+    second beat tick) finds it there and sends nothing; a failed send rolls the claim back so
+    a retry can send. Holds no client data.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    day = models.DateField()
+    reminder_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        verbose_name = "daily digest sent"
+        verbose_name_plural = "daily digests sent"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_person_per_day")
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.user} on {self.day:%Y-%m-%d}"

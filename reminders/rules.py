@@ -1,0 +1,223 @@
+"""The rules: which reminders should exist, read in SQL for a batch of clients.
+
+Each rule is one small function ``rule(clients, *, today, thresholds) -> list[Due]``: one query
+over the batch (``clients`` is a Client queryset, used as a subquery), whatever its size. A
+``Due`` is a reminder that should exist: the sweep in ``reminders.services`` creates those
+missing and closes open ones no longer wanted.
+
+Only active clients with a case manager get reminders; none is about an exited placement.
+A reminder is wanted from ``thresholds.upcoming_days`` before its due date ("upcoming"), so
+people can see what is coming. Due dates are the day to act:
+
+- referral follow-up: the referral's follow-up date (open referrals only);
+- home visit due: the next visit date from the visit schedule (``placements.visits``);
+- lease ending: ``lease_ending_days`` before the lease ends (housed placements);
+- consent expiring: ``consent_expiring_days`` before the release's last valid day, when an
+  open referral to that provider depends on it and no later release was signed;
+- no contact: ``no_contact_days`` after the client was last reached (or moved in).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import DateField, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+
+from clients.models import Client
+from placements.expressions import AddDays
+from placements.models import Contact, Placement
+from placements.visits import with_visit_schedule
+from referrals.models import Consent, Referral
+
+from .models import Kind
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    upcoming_days: int = 7
+    lease_ending_days: int = 60
+    consent_expiring_days: int = 30
+    no_contact_days: int = 30
+
+    @classmethod
+    def from_settings(cls) -> "Thresholds":
+        return cls(
+            upcoming_days=settings.REMINDER_UPCOMING_DAYS,
+            lease_ending_days=settings.REMINDER_LEASE_ENDING_DAYS,
+            consent_expiring_days=settings.REMINDER_CONSENT_EXPIRING_DAYS,
+            no_contact_days=settings.REMINDER_NO_CONTACT_DAYS,
+        )
+
+    def horizon(self, today: date) -> date:
+        """The last due date wanted now (later ones are not made yet)."""
+        return today + timedelta(days=self.upcoming_days)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder that should exist."""
+
+    client_id: int
+    kind: str
+    due_on: date
+    assigned_to_id: int
+    placement_id: int | None = None
+    referral_id: int | None = None
+    consent_id: int | None = None
+
+    @property
+    def subject_id(self) -> int | None:
+        return self.placement_id or self.referral_id or self.consent_id
+
+    @property
+    def key(self) -> tuple:
+        return (self.client_id, self.kind, self.subject_id, self.due_on)
+
+
+def eligible(clients: QuerySet) -> QuerySet:
+    """Clients who get reminders: in the program and assigned to someone."""
+    return clients.filter(status=Client.Status.ACTIVE, case_manager__isnull=False)
+
+
+def referral_follow_up(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    rows = (
+        Referral.objects.open()
+        .filter(client__in=eligible(clients), follow_up_on__lte=thresholds.horizon(today))
+        .values_list("pk", "client_id", "client__case_manager_id", "follow_up_on")
+    )
+    return [
+        Due(client_id, Kind.REFERRAL_FOLLOW_UP, due_on, case_manager_id, referral_id=pk)
+        for pk, client_id, case_manager_id, due_on in rows
+    ]
+
+
+def _housed_placement_id():
+    return Subquery(Placement.objects.housed().filter(client=OuterRef("pk")).values("pk")[:1])
+
+
+def visit_due(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    rows = (
+        with_visit_schedule(eligible(clients))
+        .filter(next_visit_due__lte=thresholds.horizon(today))
+        .annotate(housed_placement_id=_housed_placement_id())
+        .values_list("pk", "case_manager_id", "housed_placement_id", "next_visit_due")
+    )
+    return [
+        Due(client_id, Kind.VISIT_DUE, due_on, case_manager_id, placement_id=placement_id)
+        for client_id, case_manager_id, placement_id, due_on in rows
+    ]
+
+
+def lease_ending(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    lead = thresholds.lease_ending_days
+    rows = (
+        Placement.objects.housed()
+        .filter(
+            client__in=eligible(clients),
+            lease_end__lte=thresholds.horizon(today) + timedelta(days=lead),
+        )
+        .values_list("pk", "client_id", "client__case_manager_id", "lease_end")
+    )
+    return [
+        Due(
+            client_id,
+            Kind.LEASE_ENDING,
+            lease_end - timedelta(days=lead),
+            case_manager_id,
+            placement_id=pk,
+        )
+        for pk, client_id, case_manager_id, lease_end in rows
+    ]
+
+
+def consent_expiring(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    lead = thresholds.consent_expiring_days
+    open_referral = Referral.objects.open().filter(
+        client=OuterRef("client"), provider=OuterRef("provider")
+    )
+    renewed = Consent.objects.filter(
+        client=OuterRef("client"),
+        provider=OuterRef("provider"),
+        revoked_on__isnull=True,
+        signed_on__lte=today,
+        expires_on__gt=OuterRef("expires_on"),
+    )
+    rows = (
+        Consent.objects.filter(
+            client__in=eligible(clients),
+            revoked_on__isnull=True,
+            signed_on__lte=today,
+            expires_on__lte=thresholds.horizon(today) + timedelta(days=lead),
+        )
+        .filter(Exists(open_referral))
+        .exclude(Exists(renewed))
+        .values_list("pk", "client_id", "client__case_manager_id", "expires_on")
+    )
+    return [
+        Due(
+            client_id,
+            Kind.CONSENT_EXPIRING,
+            expires_on - timedelta(days=lead),
+            case_manager_id,
+            consent_id=pk,
+        )
+        for pk, client_id, case_manager_id, expires_on in rows
+    ]
+
+
+def no_contact(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    housed = Placement.objects.housed().filter(client=OuterRef("pk"))
+    last_reached = (
+        Contact.objects.reached()
+        .filter(client=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day")[:1]
+    )
+    rows = (
+        eligible(clients)
+        .annotate(
+            housed_since=Subquery(housed.values("move_in_date")[:1], output_field=DateField()),
+            housed_placement_id=Subquery(housed.values("pk")[:1]),
+            last_reached_on=Subquery(last_reached, output_field=DateField()),
+        )
+        .filter(housed_since__isnull=False)
+        # Reached before moving in counts from the move-in: a new tenancy starts the clock.
+        .annotate(
+            quiet_since=Greatest(
+                Coalesce("last_reached_on", "housed_since"),
+                F("housed_since"),
+                output_field=DateField(),
+            )
+        )
+        .annotate(no_contact_due=AddDays(F("quiet_since"), thresholds.no_contact_days))
+        .filter(no_contact_due__lte=thresholds.horizon(today))
+        .values_list("pk", "case_manager_id", "housed_placement_id", "no_contact_due")
+    )
+    return [
+        Due(client_id, Kind.NO_CONTACT, due_on, case_manager_id, placement_id=placement_id)
+        for client_id, case_manager_id, placement_id, due_on in rows
+    ]
+
+
+RULES = {
+    Kind.REFERRAL_FOLLOW_UP: referral_follow_up,
+    Kind.VISIT_DUE: visit_due,
+    Kind.LEASE_ENDING: lease_ending,
+    Kind.CONSENT_EXPIRING: consent_expiring,
+    Kind.NO_CONTACT: no_contact,
+}
+
+
+def wanted(
+    clients: QuerySet, *, today: date, thresholds: Thresholds | None = None, kinds=None
+) -> list[Due]:
+    """Every reminder that should exist for these clients today (of these ``kinds``, default
+    all): one query per rule."""
+    thresholds = thresholds or Thresholds.from_settings()
+    found = []
+    for kind, rule in RULES.items():
+        if kinds is None or kind in kinds:
+            found.extend(rule(clients, today=today, thresholds=thresholds))
+    return found

@@ -1,0 +1,412 @@
+"""Every write to reminders: the sweep, the hooks other apps call, done and snooze, digests.
+
+The sweep (``reminders_generate``) goes through clients in batches: the rules say which
+reminders should exist (one query per rule per batch), one query reads the batch's existing
+reminders, and then, with history, the missing ones are inserted and the open ones whose
+cause went away are closed (or moved to the client's current case manager). The number of
+queries grows with the number of batches, never with the number of clients.
+
+Idempotent: a reminder is the same reminder when its client, kind, subject and due date are
+(the database refuses a second one), so running the sweep twice, or two sweeps at once, makes
+each reminder once.
+
+Other apps call in when something changes, inside their own transaction:
+
+- ``reminders_client_changed``: a contact, placement or consent changed; open reminders whose
+  cause went away close at once (the person sees them vanish), and a refresh of the client's
+  reminders is enqueued after commit to make the next ones (the hourly sweep catches up if the
+  broker is down);
+- ``reminders_referral_moved``: the referral moved along the workflow; its follow-up is done;
+- ``reminders_reassign_client``: the client has a new case manager; open reminders move.
+"""
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from clients.models import Client
+from housingfirst.audit import change_reason, current_actor, current_reason
+from housingfirst.jobs import enqueue_on_commit
+
+from . import rules
+from .models import DigestSent, Kind, Reminder
+
+logger = logging.getLogger(__name__)
+
+GENERATION_JOB = "job:generate_reminders"
+CREATED_REASON = "Reminder due"
+RESOLVED_REASON = "Resolved: no longer due"
+INSERT_BATCH = 500
+CONFLICT_ATTEMPTS = 3
+
+
+class ReminderClosed(Exception):
+    """The reminder was already done or resolved; nothing was changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class GenerationReport:
+    clients: int = 0
+    batches: int = 0
+    created: int = 0
+    resolved: int = 0
+    moved: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self):
+        return (
+            f"{self.created} created, {self.resolved} resolved, {self.moved} moved "
+            f"for {self.clients} clients in {self.batches} batches ({self.seconds:.2f}s)"
+        )
+
+
+def _acting_user(by):
+    """The person acting: given, or the signed-in user of the current web request."""
+    if by is not None:
+        return by
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _batches(client_ids, batch_size: int):
+    """Client querysets of at most ``batch_size`` clients each, by primary-key range."""
+    if client_ids is not None:
+        ids = sorted(set(client_ids))
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            yield Client.objects.filter(pk__in=chunk), len(chunk)
+        return
+    last = 0
+    while True:
+        ids = list(
+            Client.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return
+        yield Client.objects.filter(pk__gt=last, pk__lte=ids[-1]), len(ids)
+        last = ids[-1]
+
+
+def _close(reminders, *, state, by, reason: str) -> None:
+    if not reminders:
+        return
+    by = _acting_user(by)
+    now = timezone.now()
+    for reminder in reminders:
+        reminder.state = state
+        reminder.snoozed_until = None
+        reminder.closed_at = now
+        reminder.closed_by = by
+        reminder.closed_by_job = "" if by is not None else current_actor()
+    bulk_update_with_history(
+        reminders,
+        Reminder,
+        ["state", "snoozed_until", "closed_at", "closed_by", "closed_by_job"],
+        default_user=by,
+        default_change_reason=reason,
+    )
+
+
+def _move(reminders, *, reason: str) -> None:
+    if reminders:
+        bulk_update_with_history(reminders, Reminder, ["assigned_to"], default_change_reason=reason)
+
+
+def _sync_batch(clients, *, today, thresholds, create, by, reason, report) -> None:
+    if not create:
+        # Only closing and moving: nothing to do without pending reminders, and only the
+        # rules of their kinds matter (keeps the hooks in web requests cheap).
+        existing = list(Reminder.objects.pending().filter(client__in=clients))
+        if not existing:
+            return
+        kinds = {reminder.kind for reminder in existing}
+        found = rules.wanted(clients, today=today, thresholds=thresholds, kinds=kinds)
+        wanted = {due.key: due for due in found}
+    else:
+        found = rules.wanted(clients, today=today, thresholds=thresholds)
+        wanted = {due.key: due for due in found}
+        # Open ones (to close or move) and any, closed too, that a wanted one would repeat.
+        existing = list(
+            Reminder.objects.filter(client__in=clients).filter(
+                Q(state__in=Reminder.PENDING)
+                | Q(due_on__in={due.due_on for due in wanted.values()})
+            )
+        )
+    existing_keys = {reminder.key for reminder in existing}
+    pending = [reminder for reminder in existing if reminder.is_pending]
+    gone = [reminder for reminder in pending if reminder.key not in wanted]
+    moving = []
+    for reminder in pending:
+        due = wanted.get(reminder.key)
+        if due is not None and reminder.assigned_to_id != due.assigned_to_id:
+            reminder.assigned_to_id = due.assigned_to_id
+            moving.append(reminder)
+    _close(gone, state=Reminder.State.RESOLVED, by=by, reason=reason)
+    _move(moving, reason="Moved to the client's current case manager")
+    missing = []
+    if create:
+        missing = [
+            Reminder(
+                client_id=due.client_id,
+                kind=due.kind,
+                placement_id=due.placement_id,
+                referral_id=due.referral_id,
+                consent_id=due.consent_id,
+                assigned_to_id=due.assigned_to_id,
+                due_on=due.due_on,
+            )
+            for key, due in wanted.items()
+            if key not in existing_keys
+        ]
+        if missing:
+            bulk_create_with_history(
+                missing,
+                Reminder,
+                batch_size=INSERT_BATCH,
+                default_change_reason=CREATED_REASON,
+            )
+    report.created += len(missing)
+    report.resolved += len(gone)
+    report.moved += len(moving)
+
+
+def reminders_generate(
+    *,
+    client_ids=None,
+    today: date | None = None,
+    batch_size: int | None = None,
+    create: bool = True,
+    by=None,
+    reason: str = RESOLVED_REASON,
+) -> GenerationReport:
+    """Bring reminders in line with the rules, for every client or for ``client_ids``.
+
+    Makes the missing ones (unless ``create`` is False), closes open ones no longer due as
+    resolved (by ``by``, or by the acting job), and moves open ones to the client's current
+    case manager. Safe to run twice, or twice at once.
+    """
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    batch_size = batch_size or settings.REMINDER_BATCH_SIZE
+    thresholds = rules.Thresholds.from_settings()
+    report = GenerationReport()
+    for clients, size in _batches(client_ids, batch_size):
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            partial = GenerationReport()
+            try:
+                with transaction.atomic():
+                    _sync_batch(
+                        clients,
+                        today=today,
+                        thresholds=thresholds,
+                        create=create,
+                        by=by,
+                        reason=reason,
+                        report=partial,
+                    )
+            except IntegrityError:
+                # A concurrent sweep made some of these reminders first: read again.
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                logger.info("Reminder batch met a concurrent sweep; retrying (%s)", attempt)
+                continue
+            break
+        report.clients += size
+        report.batches += 1
+        report.created += partial.created
+        report.resolved += partial.resolved
+        report.moved += partial.moved
+    report.seconds = time.monotonic() - started
+    return report
+
+
+# Hooks called by other apps' services ---------------------------------------------------
+
+
+def reminders_client_changed(*, client_id: int, by=None, reason: str = RESOLVED_REASON) -> None:
+    """Something a rule reads changed for this client: close what is no longer due now, and
+    make what is newly due in the background (after commit)."""
+    from .tasks import refresh_client_reminders
+
+    reminders_generate(client_ids=[client_id], create=False, by=by, reason=reason)
+    enqueue_on_commit(refresh_client_reminders, client_id)
+
+
+def reminders_referral_moved(*, referral, by=None) -> None:
+    """The referral moved along its workflow: its follow-up reminders are done with."""
+    reason = f"Resolved: referral moved to “{referral.get_status_display()}”"
+    pending = list(
+        Reminder.objects.pending().filter(referral_id=referral.pk, kind=Kind.REFERRAL_FOLLOW_UP)
+    )
+    _close(pending, state=Reminder.State.RESOLVED, by=by, reason=reason)
+    reminders_client_changed(client_id=referral.client_id, by=by, reason=reason)
+
+
+def reminders_reassign_client(*, client: Client, case_manager, reason: str = "") -> int:
+    """Move the client's open reminders to their new case manager (with history)."""
+    reason = reason or current_reason()
+    pending = list(
+        Reminder.objects.pending().filter(client=client).exclude(assigned_to=case_manager)
+    )
+    for reminder in pending:
+        reminder.assigned_to = case_manager
+    _move(
+        pending,
+        reason=f"Client reassigned: {reason}" if reason else "Client reassigned",
+    )
+    return len(pending)
+
+
+# Done and snooze ------------------------------------------------------------------------
+
+
+def _locked_pending(reminder: Reminder) -> Reminder:
+    locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if not locked.is_pending:
+        raise ReminderClosed(
+            f"This reminder is already {locked.get_state_display().lower()}. Nothing was changed."
+        )
+    return locked
+
+
+@transaction.atomic
+def reminder_mark_done(*, reminder: Reminder, by) -> Reminder:
+    locked = _locked_pending(reminder)
+    locked.state = Reminder.State.DONE
+    locked.snoozed_until = None
+    locked.closed_at = timezone.now()
+    locked.closed_by = by
+    locked.closed_by_job = ""
+    locked._history_user = by
+    with change_reason("Marked done"):
+        locked.save()
+    return locked
+
+
+MAX_SNOOZE_DAYS = 366
+
+
+def validate_snooze_date(until: date, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    if until <= today:
+        raise ValidationError("Choose a day after today.")
+    if until > today + timedelta(days=MAX_SNOOZE_DAYS):
+        raise ValidationError("Choose a day within a year.")
+
+
+@transaction.atomic
+def reminder_snooze(*, reminder: Reminder, until: date, by) -> Reminder:
+    """Hide the reminder until ``until`` (a day after today); it is due again that day."""
+    validate_snooze_date(until)
+    locked = _locked_pending(reminder)
+    locked.state = Reminder.State.SNOOZED
+    locked.snoozed_until = until
+    locked._history_user = by
+    with change_reason(f"Snoozed until {until:%Y-%m-%d}"):
+        locked.save()
+    return locked
+
+
+# Daily digest ---------------------------------------------------------------------------
+
+
+def digest_recipients(day: date) -> list[int]:
+    """People with something due on ``day`` and an e-mail address to send it to."""
+    return list(
+        Reminder.objects.due(day)
+        .filter(assigned_to__is_active=True)
+        .exclude(assigned_to__email="")
+        .order_by()
+        .values_list("assigned_to", flat=True)
+        .distinct()
+    )
+
+
+def digest_items(user, day: date) -> list[Reminder]:
+    return list(
+        Reminder.objects.due(day)
+        .filter(assigned_to=user)
+        .select_related("client")
+        .order_by("acts_on", "client__last_name", "client__first_name", "pk")
+    )
+
+
+def digest_message(user, day: date, items: list[Reminder]) -> EmailMultiAlternatives:
+    """The digest: first name and initial of each client, the kind of follow-up, the date and
+    a link. Nothing else about the client, and never a service type or provider."""
+    site = settings.SITE_URL
+    lines = [
+        {
+            "client": reminder.client.short_name,
+            "what": reminder.get_kind_display(),
+            "due_on": reminder.acts_on,
+            "overdue": reminder.acts_on < day,
+            "url": site + reverse("clients:detail", args=[reminder.client_id]),
+        }
+        for reminder in items
+    ]
+    context = {
+        "name": user.first_name or user.get_username(),
+        "day": day,
+        "overdue": [line for line in lines if line["overdue"]],
+        "due_today": [line for line in lines if not line["overdue"]],
+        "count": len(lines),
+        "reminders_url": site + reverse("reminders:list"),
+    }
+    subject = (
+        f"housingfirst: {len(lines)} follow-up{'s' if len(lines) != 1 else ''} due "
+        f"({day:%b} {day.day})"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("reminders/email/digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("reminders/email/digest.html", context), "text/html"
+    )
+    return message
+
+
+def digest_send(*, user_id: int, day: date) -> bool:
+    """Send this person's digest for ``day`` once; False when there was nothing to send or
+    it was already sent (or is being sent by another worker)."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    items = digest_items(user, day)
+    if not items:
+        return False
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(user=user, day=day, reminder_count=len(items))
+        except IntegrityError:
+            return False
+        # A failed send raises and rolls the claim back, so a retry can send.
+        digest_message(user, day, items).send(fail_silently=False)
+    return True

@@ -1,0 +1,72 @@
+"""Reminder jobs: thin, taking ids, idempotent; retried with backoff on database or mail errors.
+
+Beat runs ``generate_reminders`` hourly and ``send_daily_digests`` each morning (see
+``CELERY_BEAT_SCHEDULE`` in settings); ``refresh_client_reminders`` is enqueued after commit
+when something about one client changes.
+"""
+
+import logging
+from datetime import date
+from smtplib import SMTPException
+
+from celery import shared_task
+from celery.signals import beat_init
+from django.db import DatabaseError
+from django.utils import timezone
+
+from housingfirst.audit import acting_as
+from housingfirst.jobs import enqueue
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# Database errors (a lock timeout, a failover) and mail errors are usually passing: retry
+# with exponential backoff (1s, 2s, 4s... capped at 10 minutes, jittered), five times.
+RETRIES = {
+    "autoretry_for": (DatabaseError, SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRIES)
+def generate_reminders() -> dict:
+    """The sweep over every client (hourly)."""
+    with acting_as(services.GENERATION_JOB):
+        report = services.reminders_generate()
+    logger.info("Reminders: %s", report)
+    return report.as_dict()
+
+
+@shared_task(**RETRIES)
+def refresh_client_reminders(client_id: int) -> dict:
+    """The sweep for one client, after something about them changed."""
+    with acting_as("job:refresh_client_reminders"):
+        report = services.reminders_generate(client_ids=[client_id])
+    return report.as_dict()
+
+
+@shared_task(**RETRIES)
+def send_daily_digests(day: str | None = None) -> int:
+    """One digest task per person with something due today (each sends at most once)."""
+    on = date.fromisoformat(day) if day else timezone.localdate()
+    recipients = services.digest_recipients(on)
+    for user_id in recipients:
+        enqueue(send_digest, user_id, on.isoformat())
+    logger.info("Daily digests: %s enqueued for %s", len(recipients), on)
+    return len(recipients)
+
+
+@shared_task(**RETRIES)
+def send_digest(user_id: int, day: str) -> bool:
+    return services.digest_send(user_id=user_id, day=date.fromisoformat(day))
+
+
+@beat_init.connect
+def _sweep_when_beat_starts(sender=None, **kwargs):
+    # Beat's hourly entry first fires at the next full hour; sweep once at start, so a fresh
+    # local run, or a restart after downtime, catches up at once.
+    enqueue(generate_reminders)

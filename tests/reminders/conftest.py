@@ -1,0 +1,60 @@
+"""Reminder tests: a frozen clock, eager Celery, a broker that is down, and builders."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from housingfirst.celery import app as celery_app
+
+TODAY = date(2025, 3, 15)
+
+
+def days(n: int) -> date:
+    """TODAY plus (or minus) n days."""
+    return TODAY + timedelta(days=n)
+
+
+def at_noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.fixture
+def frozen_today():
+    """Freeze the clock at noon (program time zone) on TODAY; yields the traveller."""
+    with time_machine.travel(at_noon(TODAY), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run enqueued tasks at once, in-process (with on-commit callbacks captured by the test)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+
+def _reset_broker_pools():
+    # Producers and connections are pooled per app: drop them so the next send connects to
+    # whatever broker_url says now.
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """Point the app at a Redis port where nothing listens: every send fails for real."""
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    _reset_broker_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = original
+        _reset_broker_pools()

@@ -11,6 +11,7 @@ from housingfirst.history import change_entries
 from housingfirst.roles import Role, role_of
 from placements.selectors import housing_context
 from referrals.views import client_referral_section
+from reminders.views import client_reminder_section
 
 from . import services
 from .access import can_change_clients, get_client_for
@@ -98,6 +99,7 @@ def client_detail(request, client_id):
             "assignments": assignments,
             "can_change": can_change_clients(request.user),
             "referral_section": client_referral_section(request, client),
+            "reminder_section": client_reminder_section(request, client),
             **housing_context(client, request.user),
         },
     )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from clients.models import Client
 from housingfirst.roles import Role, role_of
+from reminders.views import home_reminders
 
 from .celery import app as celery_app
 
@@ -26,6 +27,7 @@ def home(request):
             .order_by("last_name", "first_name")[:50]
         )
         context["caseload_size"] = Client.objects.filter(case_manager=request.user).count()
+        context.update(home_reminders(request.user))
     elif role is Role.SUPERVISOR:
         from clients.caseloads import supervisor_home
 

@@ -4,7 +4,7 @@ Each chart is ``<svg role="img" aria-labelledby="…">`` with a ``<title>`` and 
 says what it shows; the page puts a ``<table>`` of the same numbers beside it, so nobody depends
 on the picture. Colours come from classes styled in ``static/css/app.css`` ("caseloads").
 
-Sizes are in viewBox units, drawn narrow (400 wide) so that text stays legible when a phone
+Sizes are in viewBox units, drawn narrow (360 wide) so that text stays legible when a phone
 scales the chart down, and capped in CSS so it does not grow huge on a desktop.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 400
-FONT = 14
+WIDTH = 360
+FONT = 15
 SMALL_FONT = 12
 
 

@@ -210,7 +210,31 @@ def seed_clients(program: DemoProgram, count: int, seed: int = 7) -> list[Client
             reason="Balancing caseloads after a new hire",
         )
     program.clients = clients
+    seed_cover(program)
     return clients
+
+
+def seed_cover(program: DemoProgram):
+    """casemanager2 covers three of casemanager1's clients this week (annual leave)."""
+    if len(program.case_managers) < 2 or not program.supervisors:
+        return None
+    absent, colleague = program.case_managers[0], program.case_managers[1]
+    covered = list(
+        Client.objects.filter(case_manager=absent, status=Client.Status.ACTIVE).order_by("pk")[:3]
+    )
+    if not covered:
+        return None
+    today = timezone.localdate()
+    return services.cover_arrange(
+        team=program.teams[0],
+        case_manager=absent,
+        covering=colleague,
+        starts_on=today,
+        ends_on=today + timedelta(days=6),
+        reason="Annual leave",
+        arranged_by=program.supervisors[0],
+        clients=covered,
+    )
 
 
 def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list[Client]:

@@ -82,7 +82,6 @@ def overview(request):
             "descending": descending,
             "teams": caseloads.supervised_teams(request.user),
             "no_contact_days": settings.CASELOADS_NO_CONTACT_DAYS,
-            "reminders_ready": caseloads.overdue_reminders() is not None,
         },
     )
 
@@ -162,7 +161,6 @@ def case_manager_caseload(request, case_manager_id):
             "covers": caseloads.covers_for(request.user)
             .not_ended()
             .filter(case_manager=case_manager),
-            "reminders_ready": caseloads.overdue_reminders() is not None,
         },
     )
 

@@ -21,7 +21,6 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -45,6 +44,7 @@ from placements.models import Placement
 from placements.selectors import HousingStatus, Retention, retention, with_housing_stability
 from placements.visits import with_visit_schedule
 from referrals.models import Referral, ServiceType
+from reminders.models import Reminder
 
 from .models import Assignment, Client, Cover, Team
 
@@ -150,22 +150,12 @@ def team_of_case_manager(user, case_manager) -> Team | None:
     return supervised_teams(user).filter(case_managers=case_manager).order_by("pk").first()
 
 
-# Reminders (issue 5) -------------------------------------------------------------------------
+# Reminders -----------------------------------------------------------------------------------
 
 
-def _reminder_model():
-    try:
-        return apps.get_model("reminders", "Reminder")
-    except LookupError:
-        return None
-
-
-def overdue_reminders(today: date | None = None):
+def overdue_reminders(today: date | None = None) -> QuerySet:
     """Pending reminders whose day to act on has passed (a snoozed one counts from the end of
-    its snooze), or None while the reminders app is not installed."""
-    Reminder = _reminder_model()
-    if Reminder is None:
-        return None
+    its snooze); a reminder due today is due, not overdue."""
     today = today or timezone.localdate()
     return Reminder.objects.pending().with_acts_on().filter(acts_on__lt=today)
 
@@ -272,16 +262,15 @@ def caseload_rows(user, *, sort: str = "name", descending: bool = False) -> list
     for figure in referrals:
         rows[figure["client__case_manager"]].open_referrals[figure["status"]] = figure["n"]
 
-    reminders = overdue_reminders(timezone.localdate(now))
-    if reminders is not None:
-        overdue = (
-            reminders.filter(assigned_to__in=list(rows), client__in=Client.objects.visible_to(user))
-            .order_by()
-            .values("assigned_to")
-            .annotate(n=Count("pk"))
-        )
-        for figure in overdue:
-            rows[figure["assigned_to"]].overdue_reminders = figure["n"]
+    overdue = (
+        overdue_reminders(timezone.localdate(now))
+        .filter(assigned_to__in=list(rows), client__in=Client.objects.visible_to(user))
+        .order_by()
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+    )
+    for figure in overdue:
+        rows[figure["assigned_to"]].overdue_reminders = figure["n"]
 
     covers = (
         Cover.objects.active()
@@ -348,20 +337,18 @@ def with_review_figures(clients: QuerySet, user) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    annotated = with_visit_schedule(with_housing_stability(clients)).annotate(
-        open_referrals=_subquery_count(open_referrals),
+    overdue = (
+        overdue_reminders()
+        .filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    reminders = overdue_reminders()
-    if reminders is not None:
-        overdue = (
-            reminders.filter(client=OuterRef("pk"))
-            .order_by()
-            .values("client")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        annotated = annotated.annotate(overdue_reminders=_subquery_count(overdue))
-    return annotated
+    return with_visit_schedule(with_housing_stability(clients)).annotate(
+        open_referrals=_subquery_count(open_referrals),
+        overdue_reminders=_subquery_count(overdue),
+    )
 
 
 def _subquery_count(queryset):
@@ -405,15 +392,13 @@ def urgent_items(user) -> dict:
             .select_related("case_manager", "covering")
             .order_by("ends_on", "pk")[:URGENT_LIST_LENGTH]
         ),
-        "overdue_reminders": None,
-    }
-    reminders = overdue_reminders(today)
-    if reminders is not None:
-        items["overdue_reminders"] = list(
-            reminders.filter(client__in=active)
+        "overdue_reminders": list(
+            overdue_reminders(today)
+            .filter(client__in=active)
             .select_related("client", "assigned_to")
             .order_by("acts_on", "pk")[:URGENT_LIST_LENGTH]
-        )
+        ),
+    }
     return items
 
 
@@ -631,6 +616,5 @@ def supervisor_home(user) -> dict:
         "team_rows": rows,
         "team_totals": team_totals(rows, unassigned_clients(user).count()),
         "urgent": urgent_items(user),
-        "reminders_ready": overdue_reminders() is not None,
         "no_contact_days": settings.CASELOADS_NO_CONTACT_DAYS,
     }

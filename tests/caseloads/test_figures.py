@@ -12,10 +12,12 @@ from clients.caseloads import caseload_rows
 from clients.models import Client
 from placements.models import Contact
 from referrals.models import Referral, ServiceType
+from reminders.models import Kind, Reminder
 
 from ..factories import client_of
 from ..placements.factories import PlacementFactory, housed, local_datetime, visit
 from ..referrals.factories import referral_at
+from ..reminders.factories import reminder_for
 
 pytestmark = pytest.mark.django_db
 Status = Referral.Status
@@ -35,9 +37,20 @@ def team(clock, program):
       Referral declined (final).
     - Eve: exited the program (left out of every figure), reached 2025-03-10.
 
+    Reminders (a reminder due today is due, not overdue; a snoozed one counts from the end
+    of its snooze; done ones never):
+
+    - Rosa, home visit due 03-10, for the case manager: overdue.
+    - Rosa, lease ending due 03-14 (today), for the case manager: not overdue.
+    - Rosa, no contact due 03-01 snoozed until 03-20: not overdue.
+    - Rosa, lease ending due 03-12, still with the teammate: overdue, for the teammate.
+    - Hal, home visit due 03-01, done: not overdue.
+    - Hal, no contact due 03-05 snoozed until 03-12: overdue.
+
     So: caseload 5, housed 2 (Rosa, Hal), searching 1 (Sam), not contacted 2 (Sam, Cleo),
-    last contact 2025-03-04, open referrals 4 (offered 1, accepted 1, sent 1, scheduled 1).
-    The teammate holds Tom: no placement, never reached: caseload 1, not contacted 1.
+    last contact 2025-03-04, open referrals 4 (offered 1, accepted 1, sent 1, scheduled 1),
+    overdue reminders 2. The teammate holds Tom: no placement, never reached: caseload 1, not
+    contacted 1, overdue reminders 1.
     """
     cm = program.case_manager
     rosa = program.client
@@ -63,6 +76,27 @@ def team(clock, program):
     referral_at(Status.SENT, client=sam, by=cm)
     referral_at(Status.COMPLETED, client=cleo, by=cm)
     referral_at(Status.DECLINED, client=hal, by=cm)
+
+    reminder_for(rosa, kind=Kind.VISIT_DUE, due_on=date(2025, 3, 10))
+    reminder_for(rosa, kind=Kind.LEASE_ENDING, due_on=date(2025, 3, 14))
+    reminder_for(
+        rosa,
+        kind=Kind.NO_CONTACT,
+        due_on=date(2025, 3, 1),
+        state=Reminder.State.SNOOZED,
+        snoozed_until=date(2025, 3, 20),
+    )
+    reminder_for(
+        rosa, kind=Kind.LEASE_ENDING, due_on=date(2025, 3, 12), assigned_to=program.teammate
+    )
+    reminder_for(hal, kind=Kind.VISIT_DUE, due_on=date(2025, 3, 1), state=Reminder.State.DONE)
+    reminder_for(
+        hal,
+        kind=Kind.NO_CONTACT,
+        due_on=date(2025, 3, 5),
+        state=Reminder.State.SNOOZED,
+        snoozed_until=date(2025, 3, 12),
+    )
     return {"rosa": rosa, "sam": sam, "cleo": cleo, "nina": nina, "hal": hal, "eve": eve}
 
 
@@ -86,8 +120,10 @@ def test_figures_equal_the_hand_computed_values(team, program):
         Status.SCHEDULED: 1,
     }
     assert own.open_referrals_total == 4
+    assert own.overdue_reminders == 2
 
     mate = rows["cm_teammate"]
+    assert mate.overdue_reminders == 1
     assert (mate.caseload, mate.housed, mate.searching, mate.not_contacted) == (1, 0, 0, 1)
     assert mate.last_contact_at is None
     assert mate.open_referrals_total == 0
@@ -97,6 +133,12 @@ def test_administrators_do_not_count_substance_use_referrals(team, program):
     own = rows_by_person(program.admin)["cm_own"]
     assert own.open_referrals_total == 3
     assert Status.SCHEDULED not in own.open_referrals
+
+
+def test_overdue_reminders_follow_the_person_they_are_for(team, program):
+    Reminder.objects.filter(assigned_to=program.teammate).get().delete()
+    rows = rows_by_person(program.supervisor)
+    assert (rows["cm_own"].overdue_reminders, rows["cm_teammate"].overdue_reminders) == (2, 0)
 
 
 def test_a_client_reached_today_is_no_longer_not_contacted(team, program):
@@ -131,6 +173,7 @@ def test_page_shows_the_figures_and_sorts_on_request(team, program, login):
     assert 'aria-sort="ascending"' in text
     totals = response.context["totals"]
     assert (totals.caseload, totals.housed, totals.searching, totals.not_contacted) == (6, 2, 1, 3)
+    assert totals.overdue_reminders == 3
     assert "2025-03-04" in text
 
 
@@ -144,6 +187,7 @@ def test_csv_export_has_the_same_figures(team, program, login):
     assert own["Not contacted for 30 days"] == "2"
     assert own["Open referrals"] == "4"
     assert own["Open referrals: Sent to provider"] == "1"
+    assert own["Overdue reminders"] == "2"
     assert own["Last contact"] == "2025-03-04 10:00"
     assert response["Content-Disposition"] == 'attachment; filename="caseloads-2025-03-14.csv"'
 
@@ -165,5 +209,7 @@ def test_drill_down_shows_each_clients_figures(team, program, login):
     assert rosa.housing_status == "housed"
     assert rosa.next_visit_due == date(2025, 4, 3)  # last visit 03-04 + 30 days
     assert rosa.open_referrals == 3
+    assert rosa.overdue_reminders == 2  # whoever they are for
+    assert clients["Hal"].overdue_reminders == 1
     assert clients["Sam"].housing_status == "searching"
     assert clients["Cleo"].open_referrals == 0

@@ -1,11 +1,15 @@
 """Reassignment from the caseload review: one client or several, with a reason, all or none."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from clients.models import Assignment, Client, ClientUserObjectPermission
+from reminders.models import Kind, Reminder
 
 from ..factories import ClientFactory, client_of
+from ..reminders.factories import reminder_for
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +54,26 @@ def test_reassignment_moves_access_and_history_records_supervisor_and_reason(pro
     for row in [assignment_row, client_row, *revoked, *granted]:
         assert row.history_user == program.supervisor
         assert row.history_change_reason == "Balancing caseloads"
+
+
+def test_open_reminders_move_with_the_client_and_closed_ones_stay(program, login):
+    due = reminder_for(program.client, kind=Kind.VISIT_DUE, due_on=date(2025, 3, 1))
+    done = reminder_for(
+        program.client,
+        kind=Kind.LEASE_ENDING,
+        due_on=date(2025, 3, 1),
+        state=Reminder.State.DONE,
+    )
+
+    reassign(login(program.supervisor), [program.client], program.teammate)
+
+    due.refresh_from_db()
+    done.refresh_from_db()
+    assert due.assigned_to == program.teammate
+    assert done.assigned_to == program.case_manager
+    moved = Reminder.history.filter(id=due.pk).order_by("history_id").last()
+    assert moved.history_user == program.supervisor
+    assert "Balancing caseloads" in moved.history_change_reason
 
 
 def test_history_page_shows_the_supervisor_and_the_reason(program, login):

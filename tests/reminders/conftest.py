@@ -41,8 +41,6 @@ def eager_tasks():
 def _reset_broker_pools():
     # Producers and connections are pooled per app: drop them so the next send connects to
     # whatever broker_url says now.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

@@ -1,0 +1,268 @@
+"""Jobs: enqueued after commit, once per transaction; requests that enqueue succeed with the
+broker down; the beat schedule; the sweep's query count grows with batches, not clients."""
+
+import logging
+from io import StringIO
+from unittest import mock
+
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from clients.models import Client
+from housingfirst.audit import acting_as
+from housingfirst.celery import app as celery_app
+from housingfirst.jobs import enqueue, enqueue_on_commit
+from placements.models import Contact
+from reminders import services, tasks
+from reminders.models import Kind, Reminder
+from tests.clients.test_intake import intake
+from tests.factories import client_of
+
+from .conftest import days
+from .factories import client_with_everything, housed_with_old_visit, reminder_for
+
+pytestmark = pytest.mark.django_db
+
+
+# enqueue_on_commit ----------------------------------------------------------------------
+
+
+def test_work_is_sent_only_when_the_transaction_commits(django_capture_on_commit_callbacks):
+    with mock.patch.object(tasks.refresh_client_reminders, "apply_async") as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    enqueue_on_commit(tasks.refresh_client_reminders, 1)
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+        send.assert_not_called()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                enqueue_on_commit(tasks.refresh_client_reminders, 1)
+                enqueue_on_commit(tasks.refresh_client_reminders, 1)  # same work: once
+                enqueue_on_commit(tasks.refresh_client_reminders, 2)
+    assert [c.kwargs["args"] for c in send.call_args_list] == [(1,), (2,)]
+
+
+def test_a_broker_that_is_down_is_logged_not_raised(broker_down, caplog):
+    with caplog.at_level(logging.ERROR, logger="housingfirst.jobs"):
+        assert enqueue(tasks.refresh_client_reminders, 1) is False
+    assert "Could not enqueue reminders.tasks.refresh_client_reminders(1,)" in caplog.text
+    assert "broker is unreachable" in caplog.text
+
+
+def test_enqueue_catches_broker_errors_only():
+    with mock.patch.object(
+        tasks.generate_reminders, "apply_async", side_effect=OperationalError("down")
+    ):
+        assert enqueue(tasks.generate_reminders) is False
+    with mock.patch.object(tasks.generate_reminders, "apply_async", side_effect=ValueError):
+        with pytest.raises(ValueError):
+            enqueue(tasks.generate_reminders)
+
+
+# Broker down: requests that enqueue still succeed ----------------------------------------
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_logging_a_contact_succeeds_with_the_broker_down(
+    program, login, broker_down, caplog, django_capture_on_commit_callbacks
+):
+    cm = program.case_manager
+    housed_with_old_visit(program.client, by=cm)
+    services.reminders_generate()
+    (reminder,) = Reminder.objects.filter(client=program.client, kind=Kind.VISIT_DUE)
+
+    with caplog.at_level(logging.ERROR, logger="housingfirst.jobs"):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = login(cm).post(
+                f"/clients/{program.client.pk}/contacts/new/",
+                {"kind": Contact.Kind.HOME_VISIT, "occurred_at": "2025-03-15T11:00", "note": ""},
+            )
+
+    assert response.status_code == 302
+    assert program.client.contacts.filter(kind=Contact.Kind.HOME_VISIT, note="").count() == 1
+    assert len(callbacks) == 1  # the client's refresh, which could not be sent
+    assert "Could not enqueue reminders.tasks.refresh_client_reminders" in caplog.text
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.RESOLVED  # closed in the request itself
+
+
+def test_creating_a_client_succeeds_with_the_broker_down(
+    program, login, broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = intake(login(program.case_manager), team=program.team.pk)
+    assert response.status_code == 302
+    assert Client.objects.filter(first_name="Nia", case_manager=program.case_manager).exists()
+
+
+# The beat schedule and the tasks it names -------------------------------------------------
+
+
+def test_the_beat_schedule_runs_the_reminder_and_cover_jobs():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    by_task = {entry["task"]: entry["schedule"] for entry in schedule.values()}
+    celery_app.loader.import_default_modules()
+
+    generate = by_task["reminders.tasks.generate_reminders"]
+    assert isinstance(generate, crontab)
+    assert generate.minute == {0} and len(generate.hour) == 24  # hourly
+    digests = by_task["reminders.tasks.send_daily_digests"]
+    assert digests.hour == {settings.REMINDER_DIGEST_HOUR} and len(digests.minute) == 1
+    assert "clients.tasks.end_expired_covers" in by_task
+    for name in by_task:
+        assert name in celery_app.tasks, f"{name} is scheduled but not a registered task"
+
+
+def test_beat_sweeps_once_when_it_starts():
+    from celery.signals import beat_init
+
+    with mock.patch.object(tasks.generate_reminders, "apply_async") as send:
+        beat_init.send(sender=None)
+    send.assert_called_once()
+
+
+def test_celery_acks_late_and_takes_one_task_at_a_time():
+    assert celery_app.conf.task_acks_late is True
+    assert celery_app.conf.worker_prefetch_multiplier == 1
+
+
+# The sweep: batches, queries, conflicts, the command ---------------------------------------
+
+
+def _clients_with_everything(case_manager, count):
+    clients = [client_of(case_manager) for _ in range(count)]
+    for client in clients:
+        client_with_everything(client, by=case_manager)
+    return [client.pk for client in clients]
+
+
+def _queries(**kwargs):
+    with CaptureQueriesContext(connection) as queries:
+        report = services.reminders_generate(**kwargs)
+    return len(queries), report
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_the_sweep_queries_grow_with_batches_not_with_clients(program):
+    cm = program.case_manager
+    _queries(client_ids=[program.client.pk])  # warm caches (content types, chain head)
+    three = _clients_with_everything(cm, 3)
+    nine = _clients_with_everything(cm, 9)
+    another_nine = _clients_with_everything(cm, 9)
+
+    one_batch_of_3, report_3 = _queries(client_ids=three, batch_size=100)
+    one_batch_of_9, report_9 = _queries(client_ids=nine, batch_size=100)
+    three_batches_of_3, report_3x3 = _queries(client_ids=another_nine, batch_size=3)
+
+    assert report_3.created == 3 * len(Kind.values)
+    assert report_9.created == report_3x3.created == 9 * len(Kind.values)
+    assert one_batch_of_9 == one_batch_of_3
+    assert (report_3x3.batches, three_batches_of_3) == (3, 3 * one_batch_of_3)
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_the_full_sweep_walks_every_client_in_batches(program):
+    _clients_with_everything(program.case_manager, 4)
+    total = Client.objects.count()
+
+    report = services.reminders_generate(batch_size=2)
+
+    assert report.clients == total
+    assert report.batches == -(-total // 2)
+    assert report.created == 4 * len(Kind.values)
+
+
+def test_the_database_refuses_the_same_reminder_twice(program):
+    reminder = reminder_for(program.client, due_on=days(0))
+    same = dict(
+        client=program.client,
+        kind=reminder.kind,
+        placement=reminder.placement,
+        assigned_to=program.case_manager,
+        due_on=reminder.due_on,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(**same)
+    with pytest.raises(IntegrityError), transaction.atomic():  # closed or not
+        Reminder.objects.create(**{**same, "kind": Kind.LEASE_ENDING})
+        Reminder.objects.create(**{**same, "kind": Kind.LEASE_ENDING})
+    Reminder.objects.create(**{**same, "due_on": days(1)})  # another day: another reminder
+
+
+def test_a_reminder_needs_the_subject_of_its_kind(program):
+    placement = reminder_for(program.client).placement
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(
+            client=program.client,
+            kind=Kind.REFERRAL_FOLLOW_UP,
+            placement=placement,
+            assigned_to=program.case_manager,
+            due_on=days(0),
+        )
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_a_batch_that_meets_a_concurrent_sweep_is_read_again(program):
+    client_with_everything(program.client, by=program.case_manager)
+    real_bulk_create = services.bulk_create_with_history
+    calls = []
+
+    def first_call_conflicts(objs, model, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 1:
+            raise IntegrityError("UNIQUE constraint failed")  # another worker won the insert
+        return real_bulk_create(objs, model, **kwargs)
+
+    with mock.patch.object(services, "bulk_create_with_history", first_call_conflicts):
+        report = services.reminders_generate()
+
+    assert calls == [len(Kind.values), len(Kind.values)]
+    assert report.created == len(Kind.values)
+    assert Reminder.objects.count() == len(Kind.values)
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_generate_reminders_command_reports_counts(program):
+    client_with_everything(program.client, by=program.case_manager)
+    out = StringIO()
+
+    call_command("generate_reminders", "--batch-size", "2", stdout=out)
+
+    assert f"{len(Kind.values)} created, 0 resolved, 0 moved" in out.getvalue()
+    assert f"for {Client.objects.count()} clients in 2 batches" in out.getvalue()
+    row = Reminder.history.first()
+    assert (row.history_actor, row.history_change_reason) == (
+        "command:generate_reminders",
+        "Reminder due",
+    )
+
+
+@pytest.mark.usefixtures("frozen_today", "eager_tasks")
+def test_the_generation_task_runs_as_the_job(program):
+    client_with_everything(program.client, by=program.case_manager)
+    result = tasks.generate_reminders.delay().get()
+    assert result["created"] == len(Kind.values)
+    assert {row.history_actor for row in Reminder.history.all()} == {services.GENERATION_JOB}
+
+
+def test_seed_demo_makes_reminders_due_and_overdue(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+    today = timezone.localdate()
+    assert Reminder.objects.due().filter(acts_on__lt=today).exists()  # overdue
+    assert Reminder.objects.upcoming().exists()
+    states = set(Reminder.objects.values_list("state", flat=True))
+    assert {Reminder.State.OPEN, Reminder.State.DONE, Reminder.State.SNOOZED} <= states
+    with acting_as("test"):
+        assert services.reminders_generate().created == 0  # the demo ran the real sweep

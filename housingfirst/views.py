@@ -35,7 +35,7 @@ def home(request):
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
         from housingfirst.audit_log import changelog
 
-        context["latest_changes"] = changelog.change_log_page(changelog.Filters(), size=10).items
+        context["latest_changes"] = changelog.latest_client_changes(10)
         context["latest_access"] = changelog.access_log_page(changelog.Filters(), size=10).items
     return render(request, "home.html", context)
 

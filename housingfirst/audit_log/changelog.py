@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connections
+from django.db.models import BooleanField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..history import CHANGE_KINDS, ChangeEntry, describe, record_type_name
@@ -121,20 +123,33 @@ class Page:
         return bool(self.newer or self.older)
 
 
-def keyset_page(queryset, when: str, *, before=None, after=None, size: int = 50) -> Page:
-    """One page, newest first, of ``queryset`` ordered by (``when``, id) descending.
+def _seek(queryset, when: str, moment: datetime, pk: int, *, older: bool):
+    """Rows strictly older (or newer) than (moment, pk), as one row-value comparison.
 
-    The seek condition repeats ``when <= cursor`` on its own so the database starts the index
-    range scan at the cursor instead of filtering from the newest row.
+    ``(when, id) < (moment, pk)`` is a single index condition on (when, id), so the database
+    starts the range scan at the cursor instead of filtering from the newest row; the plain
+    bound on ``when`` helps planners that use only an index's first column.
     """
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    field = queryset.model._meta.get_field(when)
+    table = quote(queryset.model._meta.db_table)
+    operator = "<" if older else ">"
+    seek = RawSQL(
+        f"({table}.{quote(field.column)}, {table}.{quote('id')}) {operator} (%s, %s)",
+        # As the column stores it (SQLite keeps naive UTC text, for one).
+        (field.get_db_prep_value(moment, connection), pk),
+        output_field=BooleanField(),
+    )
+    bound = f"{when}__lte" if older else f"{when}__gte"
+    return queryset.filter(**{bound: moment}).filter(seek)
+
+
+def keyset_page(queryset, when: str, *, before=None, after=None, size: int = 50) -> Page:
+    """One page, newest first, of ``queryset`` ordered by (``when``, id) descending."""
     before, after = decode_cursor(before), decode_cursor(after)
     if after is not None:
-        moment, pk = after
-        rows = list(
-            queryset.filter(**{f"{when}__gte": moment})
-            .filter(Q(**{f"{when}__gt": moment}) | Q(pk__gt=pk))
-            .order_by(when, "pk")[: size + 1]
-        )
+        rows = list(_seek(queryset, when, *after, older=False).order_by(when, "pk")[: size + 1])
         more_newer = len(rows) > size
         rows = rows[:size][::-1]
         page = Page(rows)
@@ -142,10 +157,7 @@ def keyset_page(queryset, when: str, *, before=None, after=None, size: int = 50)
         page.older = encode_cursor(getattr(rows[-1], when), rows[-1].pk) if rows else None
         return page
     if before is not None:
-        moment, pk = before
-        queryset = queryset.filter(**{f"{when}__lte": moment}).filter(
-            Q(**{f"{when}__lt": moment}) | Q(pk__lt=pk)
-        )
+        queryset = _seek(queryset, when, *before, older=True)
     rows = list(queryset.order_by(f"-{when}", "-pk")[: size + 1])
     more_older = len(rows) > size
     rows = rows[:size]
@@ -229,6 +241,12 @@ def change_log_page(filters: Filters, *, before=None, after=None, size: int = 50
     )
     page.items = entries_for_links(page.items)
     return page
+
+
+def latest_client_changes(count: int) -> list[ChangeEntry]:
+    """The newest changes to records that belong to a client (the auditor's home page)."""
+    links = ChangeLogEntry.objects.filter(client__isnull=False).order_by("-history_date", "-pk")
+    return entries_for_links(list(links[:count]))
 
 
 def access_log_page(filters: Filters, *, before=None, after=None, size: int = 50) -> Page:

@@ -107,6 +107,12 @@ def _referral(program):
     )
 
 
+def _reminder(program):
+    from tests.reminders.factories import reminder_for
+
+    return reminder_for(ClientFactory(), assigned_to=program.case_manager)
+
+
 # model label: (build(program) -> saved instance, change(instance) -> (label, new) or None)
 BUILDERS = {
     "auth.user": (lambda program: UserFactory(), None),
@@ -115,6 +121,7 @@ BUILDERS = {
     "clients.assignment": (_assignment, None),
     "referrals.consent": (_consent, None),
     "referrals.referral": (_referral, None),
+    "reminders.reminder": (_reminder, None),
     "clients.clientuserobjectpermission": (_grant, _change_permission),
     "clients.clientgroupobjectpermission": (_group_grant, _change_permission),
     "clients.cover": (_cover, None),

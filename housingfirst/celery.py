@@ -14,6 +14,6 @@ app.autodiscover_tasks()
 def _create_embedded_broker_folders(sender, **kwargs):
     # The embedded (filesystem) broker of the local run needs its folders before first use.
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if key in options:
             Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,9 @@ def audited_models() -> list:
     )
 
 
+@cache
 def history_model_for(model):
+    # simple-history builds a new manager class on every access to ``Model.history``: cache.
     return getattr(model, model._meta.simple_history_manager_attribute).model
 
 

@@ -186,7 +186,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} due {self.due_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()}, {self.due_on:%Y-%m-%d}"
 
     @property
     def subject_id(self) -> int | None:

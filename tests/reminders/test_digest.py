@@ -1,10 +1,14 @@
 """The daily digest: one per person per day, the right content, no substance-use detail, and
 nothing for people with nothing due."""
 
+import threading
+import time
 from smtplib import SMTPException
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
 
 from referrals.models import Referral, ServiceType
 from reminders import services, tasks
@@ -158,3 +162,37 @@ def test_digest_tasks_retry_mail_and_database_errors_with_backoff():
         assert DatabaseError in task.autoretry_for
         assert task.retry_backoff is True
         assert task.max_retries == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_send_one_digest(program, due_for_case_manager, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once need PostgreSQL (the SQLite test database is shared)")
+    claimed = threading.Event()
+    real_send = EmailMultiAlternatives.send
+
+    def slow_send(self, fail_silently=False):
+        claimed.set()  # the first worker holds the claim, not yet committed
+        time.sleep(0.5)
+        return real_send(self, fail_silently=fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", slow_send)
+    results = {}
+
+    def worker(name):
+        try:
+            results[name] = services.digest_send(user_id=program.case_manager.pk, day=TODAY)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=worker, args=("first",))
+    first.start()
+    assert claimed.wait(10)
+    second = threading.Thread(target=worker, args=("second",))
+    second.start()
+    first.join(10)
+    second.join(10)
+
+    assert results == {"first": True, "second": False}
+    assert len(mail.outbox) == 1
+    assert DigestSent.objects.count() == 1

@@ -291,3 +291,12 @@ def test_cover_list_shows_current_and_ended_covers(clock, program, login):
     assert list(response.context["current"]) == [active]
     assert list(response.context["ended"]) == [ended]
     assert "Back early" in response.content.decode()
+
+
+def test_beat_schedules_the_cover_task(settings):
+    from housingfirst.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["end-expired-covers"]
+    app.loader.import_default_modules()
+    assert entry["task"] == tasks.end_expired_covers.name
+    assert entry["task"] in app.tasks

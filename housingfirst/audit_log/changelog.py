@@ -56,6 +56,23 @@ class Filters:
             parts.append(f"kind={self.kind}")
         return ", ".join(parts) or "no filter"
 
+    def summary(self) -> str:
+        """The filters in words, for the page (e.g. "Staff account · changed · from 2026-01-01")."""
+        parts = []
+        if self.person is not None:
+            parts.append(self.person.get_full_name() or self.person.get_username())
+        if self.model is not None:
+            parts.append(record_type_name(self.model))
+        if self.client_ids is not None:
+            parts.append(self.client_description)
+        if self.date_from:
+            parts.append(f"from {self.date_from.isoformat()}")
+        if self.date_to:
+            parts.append(f"to {self.date_to.isoformat()}")
+        if self.kind:
+            parts.append(self.kind)
+        return " · ".join(parts)
+
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))

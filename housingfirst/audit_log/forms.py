@@ -23,9 +23,7 @@ class AuditFilterForm(forms.Form):
         queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"
     )
     record_type = forms.ChoiceField(required=False)
-    client = forms.CharField(
-        required=False, max_length=100, help_text="A name, or the client number."
-    )
+    client = forms.CharField(required=False, max_length=100, label="Client (name or number)")
     date_from = forms.DateField(required=False, label="From", widget=DateInput)
     date_to = forms.DateField(required=False, label="To", widget=DateInput)
 

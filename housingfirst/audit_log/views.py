@@ -36,6 +36,7 @@ def _page(form, request, select):
     filters = form.filters()
     if filters is None:
         return changelog.Page()
+    form.summary = filters.summary()
     return select(
         filters,
         before=request.GET.get("before"),

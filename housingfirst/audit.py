@@ -13,7 +13,7 @@ import hashlib
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
@@ -70,11 +70,18 @@ class AuditedHistory(models.Model):
 
 
 class AuditedRecords(HistoricalRecords):
-    """HistoricalRecords that also records m2m changes made from the other side.
+    """HistoricalRecords that writes each history row atomically with its seal, and also
+    records m2m changes made from the other side.
 
     simple-history handles ``team.supervisors.add(user)`` but fails on the reverse,
     ``user.supervised_teams.add(team)``; here each record on the tracked side gets its row.
     """
+
+    def create_historical_record(self, instance, history_type, using=None):
+        # The history row, its m2m snapshot and its seal commit together, even when the
+        # record itself was saved outside a transaction (no savepoint inside one).
+        with transaction.atomic(using=using, savepoint=False):
+            super().create_historical_record(instance, history_type, using=using)
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, model=None, **kwargs):
         if not reverse:

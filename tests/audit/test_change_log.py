@@ -114,6 +114,27 @@ def test_job_changes_name_the_job(program, auditor_browser):
     assert newest.reason == "Cover ended"
 
 
+def test_celery_job_changes_name_the_job(program, auditor_browser):
+    from clients.models import Cover
+    from clients.tasks import end_expired_covers
+
+    today = timezone.localdate()
+    Cover.objects.create(
+        team=program.team,
+        case_manager=program.case_manager,
+        covering=program.teammate,
+        starts_on=today,
+        ends_on=today + timedelta(days=3),
+        reason="Annual leave",
+    )
+    before = ChangeLogEntry.objects.count()
+    end_expired_covers.apply()  # as a worker runs it
+    assert ChangeLogEntry.objects.count() > before
+    entries = log_entries(auditor_browser)[: ChangeLogEntry.objects.count() - before]
+    assert {e.who for e in entries} == {"job:end_expired_covers"}
+    assert "Client access grant" in {e.record_type for e in entries}
+
+
 def test_command_changes_name_the_command(db, settings):
     from django.contrib.auth import get_user_model
     from django.test import Client as Browser

@@ -7,16 +7,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from housingfirst.forms import StaleEdit
-from housingfirst.history import change_entries
 from housingfirst.roles import Role, role_of
 from placements.selectors import housing_context
 from referrals.views import client_referral_section
 from reminders.views import client_reminder_section
 
-from . import services
+from . import selectors, services
 from .access import can_change_clients, get_client_for
 from .forms import ClientProfileForm, ClientSearchForm, IntakeForm, teams_for_intake
-from .models import Assignment, Client, ClientUserObjectPermission, Team
+from .models import Client, Team
 
 
 def client_list(request):
@@ -122,10 +121,7 @@ def client_edit(request, client_id):
 
 def client_history(request, client_id):
     client = get_client_for(request.user, client_id)
-    entries = change_entries(
-        Client.history.filter(id=client.pk),
-        Assignment.history.filter(client_id=client.pk),
-        ClientUserObjectPermission.history.filter(content_object_id=client.pk),
+    page = selectors.client_history_page(
+        request, client, before=request.GET.get("before"), after=request.GET.get("after")
     )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "clients/history.html", {"client": client, "page": page})

@@ -1,0 +1,61 @@
+"""Reads about one client that span every app."""
+
+from collections import defaultdict
+
+from django.apps import apps
+
+from housingfirst.access_log import log_access_many
+from housingfirst.audit_log import changelog
+from housingfirst.roles import Role, role_of
+
+
+def _protected_records(entries, user):
+    """Split the protected records behind these entries into (shown, hidden) objects.
+
+    A model marks protected rows with a ``protected()`` QuerySet method (substance-use
+    referrals and their consents). People with a need to know see them through the model's
+    ``visible_to``; auditors see their history too, every look logged; others never do.
+    """
+    ids_by_model = defaultdict(set)
+    for entry in entries:
+        model = apps.get_model(entry.model_label) if entry.model_label else None
+        if model is not None and hasattr(model._default_manager, "protected"):
+            ids_by_model[model].add(entry.object_id)
+    shown, hidden = [], set()
+    for model, ids in ids_by_model.items():
+        protected = list(model._default_manager.protected().filter(pk__in=ids))
+        if not protected:
+            continue
+        if role_of(user) is Role.AUDITOR:
+            visible = {obj.pk for obj in protected}
+        else:
+            visible = set(
+                model._default_manager.visible_to(user)
+                .filter(pk__in=[obj.pk for obj in protected])
+                .values_list("pk", flat=True)
+            )
+        label = model._meta.label_lower
+        for obj in protected:
+            if obj.pk in visible:
+                shown.append(obj)
+            else:
+                hidden.add((label, str(obj.pk)))
+    return shown, hidden
+
+
+def client_history_page(request, client, *, before=None, after=None, size=50):
+    """One page of every change to this client's records (profile, assignments, access,
+    housing, contacts, referrals, consents, reminders, covers), newest first.
+
+    Protected records appear only to people who may see them, and each one shown is written
+    to the access log.
+    """
+    page = changelog.change_log_page(
+        changelog.Filters(client_ids=[client.pk]), before=before, after=after, size=size
+    )
+    shown, hidden = _protected_records(page.items, request.user)
+    if hidden:
+        page.items = [e for e in page.items if (e.model_label, e.object_id) not in hidden]
+    if shown:
+        log_access_many(request, shown, detail="Client change history")
+    return page

@@ -3,12 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import chromium, page, sign_in  # noqa: F401
-
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_auditor_filters_the_change_log_and_opens_a_timeline(program, page, sign_in):  # noqa: F811
+def test_auditor_filters_the_change_log_and_opens_a_timeline(program, page, sign_in):
     program.client.goals = "Keep my apartment"
     program.client.save()
     sign_in(program.auditor)

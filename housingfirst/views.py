@@ -34,9 +34,11 @@ def home(request):
         context.update(supervisor_home(request.user))
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
         from housingfirst.audit_log import changelog
+        from housingfirst.audit_log.views import log_protected_entries
 
         context["latest_changes"] = changelog.latest_client_changes(10)
         context["latest_access"] = changelog.access_log_page(changelog.Filters(), size=10).items
+        log_protected_entries(request, context["latest_changes"], "Home page: latest changes")
     return render(request, "home.html", context)
 
 

@@ -252,6 +252,24 @@ def entries_for_links(links: list[ChangeLogEntry]) -> list[ChangeEntry]:
     ]
 
 
+def protected_records(entries: list[ChangeEntry]) -> list:
+    """The protected records (42 CFR Part 2) behind these entries, one query per model.
+
+    A model marks its protected rows with a ``protected()`` QuerySet method (substance-use
+    referrals and their consents); showing their history is a look at them, to be logged.
+    """
+    ids_by_model = defaultdict(set)
+    for entry in entries:
+        model = registry.audited_model(entry.model_label) if entry.model_label else None
+        if model is not None and hasattr(model._default_manager, "protected"):
+            ids_by_model[model].add(entry.object_id)
+    return [
+        record
+        for model, ids in ids_by_model.items()
+        for record in model._default_manager.protected().filter(pk__in=ids)
+    ]
+
+
 def change_log_page(filters: Filters, *, before=None, after=None, size: int = 50) -> Page:
     page = keyset_page(
         change_log_links(filters), "history_date", before=before, after=after, size=size

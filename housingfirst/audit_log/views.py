@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..access_log import client_address
+from ..access_log import client_address, log_access_many
 from ..history import change_entries, record_type_name
 from ..models import AccessLogEntry
 from ..roles import Role, role_required
@@ -45,11 +45,19 @@ def _page(form, request, select):
     )
 
 
+def log_protected_entries(request, entries, detail: str) -> None:
+    """Each protected record whose history is shown is written to the access log."""
+    shown = changelog.protected_records(entries)
+    if shown:
+        log_access_many(request, shown, detail=detail)
+
+
 @require_GET
 @role_required(*AUDIT_ROLES)
 def change_log(request):
     form = ChangeLogFilterForm(request.GET)
     page = _page(form, request, changelog.change_log_page)
+    log_protected_entries(request, page.items, "Change log")
     return render(
         request,
         "audit/change_log.html",
@@ -125,15 +133,24 @@ def access_log_export(request):
 
 
 def _log_protected_view(request, model, object_id, latest_row, entries) -> None:
-    """Reading a protected record's history is a look at the record: log it (42 CFR Part 2)."""
-    instance = latest_row.history_object
-    if not hasattr(type(instance), "is_protected"):
-        return
-    try:
-        protected = instance.is_protected
-        protected = protected() if callable(protected) else protected
-    except ObjectDoesNotExist:
-        protected = True  # when in doubt, log
+    """Reading a protected record's history is a look at the record: log it (42 CFR Part 2).
+
+    Live records answer through their model's ``protected()`` QuerySet (as on the change
+    log); a deleted one through ``is_protected`` on its last version.
+    """
+    if hasattr(model._default_manager, "protected") and model._default_manager.filter(
+        pk=object_id
+    ).exists():
+        protected = model._default_manager.protected().filter(pk=object_id).exists()
+    else:
+        instance = latest_row.history_object
+        if not hasattr(type(instance), "is_protected"):
+            return
+        try:
+            protected = instance.is_protected
+            protected = protected() if callable(protected) else protected
+        except ObjectDoesNotExist:
+            protected = True  # when in doubt, log
     if not protected:
         return
     from django.contrib.contenttypes.models import ContentType

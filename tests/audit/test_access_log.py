@@ -85,3 +85,22 @@ def test_auditor_reading_a_protected_records_history_is_logged(program, auditor_
         program.client,
     )
     assert entry.detail == "Change history"
+
+
+def test_protected_records_shown_in_the_change_log_are_logged(program, auditor_browser):
+    from referrals.models import ServiceType
+
+    from tests.referrals.factories import referral_at
+
+    protected = referral_at(
+        "offered",
+        client=program.client,
+        by=program.case_manager,
+        service_type=ServiceType.SUBSTANCE_USE,
+    )
+    referral_at("offered", client=program.client, by=program.case_manager)
+    auditor_browser.get("/audit/", {"record_type": "referrals.referral"})
+    logged = AccessLogEntry.objects.filter(user=program.auditor)
+    assert [(e.object_id, e.detail) for e in logged] == [(str(protected.pk), "Change log")]
+    auditor_browser.get("/")
+    assert logged.filter(detail="Home page: latest changes", object_id=str(protected.pk)).exists()

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Auditors read only: their writes answer 403 everywhere (housingfirst.audit_log).
+    "housingfirst.audit_log.middleware.ReadOnlyAuditMiddleware",
 ]
 
 ROOT_URLCONF = "housingfirst.urls"
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "housingfirst.context_processors.navigation",
+                "reminders.context_processors.navigation",
             ],
         },
     },
@@ -241,8 +245,6 @@ VISIT_SCHEDULE_CONTACT_KINDS = env_list(
 )
 
 # Caseloads
-from celery.schedules import crontab  # noqa: E402
-
 # Covers start on their first day and end after their last day: beat runs the sweep every
 # 15 minutes (on the quarter hour, program time), so access ends within minutes of midnight.
 CELERY_BEAT_SCHEDULE["end-expired-covers"] = {
@@ -256,7 +258,6 @@ CASELOADS_NO_CONTACT_DAYS = env_int("CASELOADS_NO_CONTACT_DAYS", 30)
 # Audit
 # Auditors' writes answer 403 everywhere, and nobody reverts history from the admin
 # (housingfirst.audit_log.middleware); the admin hides its revert button too.
-MIDDLEWARE = [*MIDDLEWARE, "housingfirst.audit_log.middleware.ReadOnlyAuditMiddleware"]
 SIMPLE_HISTORY_REVERT_DISABLED = True
 AUDIT_LOG_PAGE_SIZE = env_int("AUDIT_LOG_PAGE_SIZE", 50)
 # Rows fetched per round trip while streaming a CSV export (memory stays flat).
@@ -273,9 +274,6 @@ REMINDER_NO_CONTACT_DAYS = env_int("REMINDER_NO_CONTACT_DAYS", 30)
 REMINDER_UPCOMING_DAYS = env_int("REMINDER_UPCOMING_DAYS", 7)
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 1000)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("reminders.context_processors.navigation")
-
-from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE["generate-reminders"] = {
     "task": "reminders.tasks.generate_reminders",

@@ -20,15 +20,21 @@ def can_change_clients(user) -> bool:
     return role_of(user) in WRITER_ROLES
 
 
+def parse_id(value) -> int | None:
+    """A database id from a URL or form value, or None when it cannot be one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk <= _MAX_ID else None
+
+
 def get_client_for(user, client_id, *, change: bool = False, queryset=None) -> Client:
     """The client with this id if the person may see it (or change it, with change=True)."""
     if change and not can_change_clients(user):
         raise PermissionDenied
-    try:
-        pk = int(client_id)
-    except (TypeError, ValueError):
-        raise Http404("No such client") from None
-    if not 0 < pk <= _MAX_ID:
+    pk = parse_id(client_id)
+    if pk is None:
         raise Http404("No such client")
     base = (
         queryset if queryset is not None else Client.objects.select_related("team", "case_manager")

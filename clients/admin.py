@@ -16,7 +16,13 @@ class ClientAdmin(HistoryGuardedAdmin):
     search_fields = ["first_name", "last_name", "preferred_name"]
     list_select_related = ["case_manager", "team"]
     # Holder and team move only through assignment, which also moves access.
-    readonly_fields = ["case_manager", "version", "created_at", "updated_at"]
+    readonly_fields = ["case_manager", "team", "version", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        # Keep the optimistic lock meaningful: an open edit page elsewhere sees the change.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Team)

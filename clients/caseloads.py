@@ -46,6 +46,7 @@ from placements.visits import with_visit_schedule
 from referrals.models import Referral, ServiceType
 from reminders.models import Reminder
 
+from .access import parse_id
 from .models import Assignment, Client, Cover, Team
 
 REVIEW_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -110,10 +111,9 @@ def clients_for_review(user, client_ids) -> list[Client]:
 
     Bulk forms post ids; one id out of scope (or not a number) refuses the whole request.
     """
-    try:
-        ids = {int(value) for value in client_ids}
-    except (TypeError, ValueError):
-        raise Http404("No such client") from None
+    ids = {parse_id(value) for value in client_ids}
+    if None in ids:
+        raise Http404("No such client")
     if not ids:
         return []
     clients = list(

@@ -14,7 +14,8 @@ def _protected_records(entries, user):
 
     A model marks protected rows with a ``protected()`` QuerySet method (substance-use
     referrals and their consents). People with a need to know see them through the model's
-    ``visible_to``; auditors see their history too, every look logged; others never do.
+    ``visible_to``; auditors and administrators see their history too, every look logged
+    (as on /audit/); others never do.
     """
     ids_by_model = defaultdict(set)
     for entry in entries:
@@ -26,7 +27,7 @@ def _protected_records(entries, user):
         protected = list(model._default_manager.protected().filter(pk__in=ids))
         if not protected:
             continue
-        if role_of(user) is Role.AUDITOR:
+        if role_of(user) in (Role.AUDITOR, Role.ADMINISTRATOR):
             visible = {obj.pk for obj in protected}
         else:
             visible = set(

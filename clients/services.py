@@ -75,7 +75,9 @@ def assign_client(
         )
         grant_client_access(client=client, user=case_manager, reason=reason)
         client.case_manager = case_manager
-        client.team = case_manager_team(case_manager) or client.team
+        # Stay in the client's team when the new holder belongs to it (people in two teams).
+        if client.team is None or not client.team.case_managers.filter(pk=case_manager.pk).exists():
+            client.team = case_manager_team(case_manager) or client.team
         client.version += 1
         client.save()
         # Open reminders follow the client to the new case manager, in this transaction.

@@ -62,6 +62,9 @@ class HistoryRowAdmin(ReadOnlyAdmin):
 
 for _model in registry.audited_models():
     _history_model = registry.history_model_for(_model)
+    # Protected (substance-use) records' history is read only where each look is logged.
+    if hasattr(_model._default_manager, "protected"):
+        continue
     if not admin.site.is_registered(_history_model):
         admin.site.register(_history_model, HistoryRowAdmin)
 

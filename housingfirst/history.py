@@ -98,8 +98,16 @@ class Names:
     def fetch(self):
         missing = defaultdict(set)
         for model, pks in self.wanted.items():
-            found = model._default_manager.filter(pk__in=pks).select_related()
-            for obj in found:
+            manager = model._default_manager
+            # A link to a protected (substance-use) record must not say what it is: a reminder
+            # or another referral naming it would leak it to whoever reads that row.
+            if hasattr(manager, "protected"):
+                for pk in manager.protected().filter(pk__in=pks).values_list("pk", flat=True):
+                    self.names[(model, pk)] = f"Protected record #{pk}"
+            found = manager.filter(pk__in=pks).exclude(
+                pk__in=[pk for (m, pk) in self.names if m is model]
+            )
+            for obj in found.select_related():
                 self.names[(model, obj.pk)] = _object_name(obj)
             missing[model] = {pk for pk in pks if (model, pk) not in self.names}
         # Deleted records keep a name: their last history row's label (one query per model).

@@ -26,6 +26,7 @@ from . import registry
 
 KIND_CODES = {name: code for code, name in CHANGE_KINDS.items()}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_ID = 2**63 - 1
 
 
 @dataclass
@@ -124,6 +125,8 @@ def encode_cursor(when: datetime, pk: int) -> str:
 def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     try:
         micros, pk = (int(part) for part in (text or "").split("_"))
+        if not 0 < pk <= MAX_ID:
+            return None
         return EPOCH + timedelta(microseconds=micros), pk
     except (ValueError, OverflowError):
         return None

@@ -1,5 +1,7 @@
 """The auditor's filters: person, record type, client, date range, kind — all in the URL."""
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -47,7 +49,7 @@ class AuditFilterForm(forms.Form):
         self.client_ids, self.client_description = None, ""
         if not text:
             return text
-        if text.lstrip("#").isdigit():
+        if re.fullmatch(r"#?[0-9]{1,18}", text):
             self.client_ids = [int(text.lstrip("#"))]
             self.client_description = f"#{self.client_ids[0]}"
             return text
@@ -71,6 +73,11 @@ class AuditFilterForm(forms.Form):
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
             self.add_error("date_to", "The end date is before the start date.")
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day and not 1900 <= day.year <= 2999:
+                self.add_error(name, "Enter a date between the years 1900 and 2999.")
+                cleaned[name] = None
         return cleaned
 
     def filters(self) -> Filters | None:

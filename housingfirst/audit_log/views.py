@@ -138,9 +138,10 @@ def _log_protected_view(request, model, object_id, latest_row, entries) -> None:
     Live records answer through their model's ``protected()`` QuerySet (as on the change
     log); a deleted one through ``is_protected`` on its last version.
     """
-    if hasattr(model._default_manager, "protected") and model._default_manager.filter(
-        pk=object_id
-    ).exists():
+    if (
+        hasattr(model._default_manager, "protected")
+        and model._default_manager.filter(pk=object_id).exists()
+    ):
         protected = model._default_manager.protected().filter(pk=object_id).exists()
     else:
         instance = latest_row.history_object

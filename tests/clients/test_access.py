@@ -110,3 +110,29 @@ def test_home_page_for_each_role(program, login):
         response = login(person).get("/")
         assert response.status_code == 200
         assert expected in response.content.decode()
+
+
+def test_tampered_huge_ids_answer_404_not_500(program, login):
+    browser = login(program.supervisor)
+    huge = "99999999999999999999999"
+    response = browser.post(
+        "/caseloads/reassign/", {"clients": [program.client.pk, huge], "reason": "x"}
+    )
+    assert response.status_code == 404
+    response = browser.get(
+        reverse("clients:history", args=[program.client.pk]), {"before": f"0_{huge}"}
+    )
+    assert response.status_code == 200
+
+
+def test_reassignment_within_second_team_keeps_the_clients_team(program):
+    from clients import services
+
+    program.other_team.case_managers.add(program.teammate)  # now in both teams
+    program.other_team.supervisors.add(program.supervisor)
+    client = program.other_client
+    services.assign_client(
+        client=client, case_manager=program.teammate, assigned_by=program.supervisor, reason="r"
+    )
+    client.refresh_from_db()
+    assert client.team == program.other_team

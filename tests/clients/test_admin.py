@@ -44,3 +44,16 @@ def test_admin_change_is_recorded_with_the_admin(program, login):
 def test_staff_without_admin_rights_cannot_open_admin(program, login, who):
     response = login(getattr(program, who)).get(reverse("admin:clients_client_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_admin_edit_bumps_the_version_so_open_forms_see_a_conflict(program, login):
+    from django.contrib.admin.sites import site
+
+    from clients.admin import ClientAdmin
+
+    version = program.client.version
+    model_admin = ClientAdmin(Client, site)
+    request = type("Request", (), {"user": program.admin})()
+    model_admin.save_model(request, program.client, form=None, change=True)
+    program.client.refresh_from_db()
+    assert program.client.version == version + 1

@@ -152,8 +152,37 @@ def test_client_history_covers_every_app_and_guards_protected_records(program, l
     entry = AccessLogEntry.objects.filter(user=program.auditor).latest("pk")
     assert entry.object_id == str(protected.pk) and entry.client_id == program.client.pk
 
-    # An administrator has no need to know: the protected referral is left out entirely.
+    # Administrators read it as on /audit/: shown, and the look is logged.
     _, entries, logged = shown(program.admin)
-    referral_ids = {e.object_id for e in entries if e.model_label == "referrals.referral"}
-    assert referral_ids and str(protected.pk) not in referral_ids
-    assert logged == 0
+    assert str(protected.pk) in {e.object_id for e in entries}
+    assert logged == 1
+
+
+def test_protected_records_are_not_named_in_other_records_diffs(program, login):
+    """A reminder about a substance-use referral must not say what the referral is."""
+    from django.utils import timezone
+
+    from reminders.models import Reminder
+    from reminders.services import reminders_generate
+
+    today = timezone.localdate()
+    protected = referral_at(
+        Referral.Status.OFFERED,
+        client=program.client,
+        by=program.case_manager,
+        service_type=ServiceType.SUBSTANCE_USE,
+        follow_up_on=today,
+    )
+    reminders_generate(client_ids=[program.client.pk], today=today)
+    assert Reminder.objects.filter(referral=protected).exists()
+
+    entries = (
+        login(program.case_manager)
+        .get(reverse("clients:history", args=[program.client.pk]))
+        .context["page"]
+        .items
+    )
+    reminder_entry = next(e for e in entries if e.model_label == "reminders.reminder")
+    values = " ".join(f"{c.old} {c.new}" for c in reminder_entry.changes)
+    assert f"Protected record #{protected.pk}" in values
+    assert "Substance use" not in values and protected.provider.name not in values

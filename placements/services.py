@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from clients.models import Client
 from housingfirst.audit import change_reason
 from housingfirst.forms import StaleEdit
 from reminders.services import reminders_client_changed
@@ -45,6 +46,9 @@ def placement_create(*, placement: Placement) -> Placement:
 
     After an earlier exit this is a rehousing: the new placement continues the story.
     """
+    # Two people adding a placement at once: the second waits here, then sees the first's
+    # open placement in full_clean (a ValidationError, not a database error).
+    Client.objects.select_for_update().filter(pk=placement.client_id).first()
     placement.full_clean()
     rehousing = Placement.objects.exited().filter(client_id=placement.client_id).exists()
     reason = "New placement after an exit (rehousing)" if rehousing else "Placement added"

@@ -5,7 +5,7 @@ Each view fetches the client through ``clients.access.get_client_for`` (404 out 
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,9 +57,13 @@ def placement_create(request, client_id):
     rehousing = client.placements.exists()
     form = PlacementForm(request.POST or None, instance=Placement(client=client))
     if request.method == "POST" and form.is_valid():
-        services.placement_create(placement=form.instance)
-        messages.success(request, "Placement saved.")
-        return _back_to_client(client)
+        try:
+            services.placement_create(placement=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Placement saved.")
+            return _back_to_client(client)
     return render(
         request,
         "placements/placement_form.html",
@@ -79,6 +83,8 @@ def _versioned_edit(request, client, form, save, *, title, submit_label, success
             save(form)
         except StaleEdit:
             form.mark_stale()
+        except ValidationError as error:  # a rule broken by someone else's save meanwhile
+            form.add_error(None, error)
         else:
             messages.success(request, success)
             return _back_to_client(client)

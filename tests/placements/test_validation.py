@@ -205,3 +205,20 @@ def test_contact_note_is_short(program, frozen_today):
 
 def test_contact_form_has_no_author_field(program):
     assert "made_by" not in ContactForm().fields
+
+
+def test_second_open_placement_saved_meanwhile_is_a_form_error_not_a_500(db):
+    """Two people add a placement for the same client at once: the later save is refused
+    with a clear message (the service re-checks under a lock), never a database error."""
+    from django.core.exceptions import ValidationError
+
+    from placements import services
+    from placements.models import Placement
+
+    from ..factories import ClientFactory
+
+    client = ClientFactory()
+    services.placement_create(placement=Placement(client=client))
+    with pytest.raises(ValidationError):
+        services.placement_create(placement=Placement(client=client))
+    assert Placement.objects.filter(client=client).count() == 1

@@ -16,9 +16,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from housingfirst.csv_export import spreadsheet_safe
+from housingfirst.redirects import safe_next_url
 from housingfirst.roles import role_required
 
 from . import caseloads, charts, services
@@ -35,15 +36,6 @@ def _sort(request) -> tuple[str, bool]:
     if sort not in SORTS:
         sort = "name"
     return sort, request.GET.get("order") == "desc"
-
-
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _columns(sort: str, descending: bool) -> list[dict]:
@@ -81,15 +73,9 @@ def overview(request):
             "sort": sort,
             "descending": descending,
             "teams": caseloads.supervised_teams(request.user),
-            "no_contact_days": settings.CASELOADS_NO_CONTACT_DAYS,
+            "no_contact_days": settings.NO_CONTACT_DAYS,
         },
     )
-
-
-def _csv_cell(value) -> str:
-    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @review_only
@@ -110,7 +96,7 @@ def export_csv(request):
             "Housed",
             "Searching for housing",
             "Overdue reminders",
-            f"Not contacted for {settings.CASELOADS_NO_CONTACT_DAYS} days",
+            f"Not contacted for {settings.NO_CONTACT_DAYS} days",
             "Open referrals",
             *[f"Open referrals: {label}" for label in steps],
             "Last contact",
@@ -120,8 +106,8 @@ def export_csv(request):
         last = row.last_contact_at
         writer.writerow(
             [
-                _csv_cell(row.name),
-                _csv_cell(row.case_manager.get_username()),
+                spreadsheet_safe(row.name),
+                spreadsheet_safe(row.case_manager.get_username()),
                 row.caseload,
                 row.housed,
                 row.searching,
@@ -189,7 +175,7 @@ def reassign(request):
     """Reassign the clients named by ``clients`` ids (one or many), with one reason."""
     data = request.POST if request.method == "POST" else request.GET
     clients = caseloads.clients_for_review(request.user, data.getlist("clients"))
-    back = _next_url(request, reverse("caseloads:overview"))
+    back = safe_next_url(request) or reverse("caseloads:overview")
     if not clients:
         messages.error(request, "Tick at least one client to reassign.")
         return redirect(back)

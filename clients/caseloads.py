@@ -11,7 +11,7 @@ Definitions (also on the pages):
 - *caseload*: active clients a case manager holds now (``Client.case_manager``);
 - *housed* / *searching*: their housing status (an open placement, moved in or not);
 - *not contacted*: active clients nobody reached (an outreach attempt does not count) for
-  ``CASELOADS_NO_CONTACT_DAYS`` days, among those enrolled at least that long;
+  ``NO_CONTACT_DAYS`` days, among those enrolled at least that long;
 - *last contact*: the latest contact in which one of their clients was reached;
 - *open referrals by step*: referrals not yet final, by status;
 - *overdue reminders*: open reminders assigned to the case manager and past due.
@@ -208,7 +208,7 @@ SORTS = {
 
 
 def no_contact_cutoff(now: datetime) -> datetime:
-    return now - timedelta(days=settings.CASELOADS_NO_CONTACT_DAYS)
+    return now - timedelta(days=settings.NO_CONTACT_DAYS)
 
 
 def not_contacted_condition(now: datetime) -> Q:
@@ -616,5 +616,5 @@ def supervisor_home(user) -> dict:
         "team_rows": rows,
         "team_totals": team_totals(rows, unassigned_clients(user).count()),
         "urgent": urgent_items(user),
-        "no_contact_days": settings.CASELOADS_NO_CONTACT_DAYS,
+        "no_contact_days": settings.NO_CONTACT_DAYS,
     }

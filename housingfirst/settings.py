@@ -236,6 +236,9 @@ LOGGING = {
 CLIENTS_PER_PAGE = env_int("CLIENTS_PER_PAGE", 25)
 
 # Placements
+# A client counts as "not contacted" when nobody reached them for this many days: the same
+# threshold for the reminder and for the supervisor's review.
+NO_CONTACT_DAYS = env_int("NO_CONTACT_DAYS", 30)
 # Expected visit rhythm after move-in (placements.visits): weekly for the first N weeks, then
 # one visit every M days; the contact kinds that count as a visit (outreach attempts never do).
 VISIT_SCHEDULE_WEEKLY_WEEKS = env_int("VISIT_SCHEDULE_WEEKLY_WEEKS", 4)
@@ -251,9 +254,6 @@ CELERY_BEAT_SCHEDULE["end-expired-covers"] = {
     "task": "clients.tasks.end_expired_covers",
     "schedule": crontab(minute="*/15"),
 }
-# A client counts as "not contacted" when nobody reached them for this many days (and they
-# have been in the program at least that long).
-CASELOADS_NO_CONTACT_DAYS = env_int("CASELOADS_NO_CONTACT_DAYS", 30)
 
 # Audit
 # Auditors' writes answer 403 everywhere, and nobody reverts history from the admin
@@ -270,7 +270,6 @@ AUDIT_EXPORT_CHUNK_SIZE = env_int("AUDIT_EXPORT_CHUNK_SIZE", 2000)
 # "upcoming" this many days before they fall due. Digests go out each morning at this hour.
 REMINDER_LEASE_ENDING_DAYS = env_int("REMINDER_LEASE_ENDING_DAYS", 60)
 REMINDER_CONSENT_EXPIRING_DAYS = env_int("REMINDER_CONSENT_EXPIRING_DAYS", 30)
-REMINDER_NO_CONTACT_DAYS = env_int("REMINDER_NO_CONTACT_DAYS", 30)
 REMINDER_UPCOMING_DAYS = env_int("REMINDER_UPCOMING_DAYS", 7)
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 1000)

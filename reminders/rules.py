@@ -46,7 +46,7 @@ class Thresholds:
             upcoming_days=settings.REMINDER_UPCOMING_DAYS,
             lease_ending_days=settings.REMINDER_LEASE_ENDING_DAYS,
             consent_expiring_days=settings.REMINDER_CONSENT_EXPIRING_DAYS,
-            no_contact_days=settings.REMINDER_NO_CONTACT_DAYS,
+            no_contact_days=settings.NO_CONTACT_DAYS,
         )
 
     def horizon(self, today: date) -> date:

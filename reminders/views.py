@@ -12,9 +12,9 @@ from datetime import timedelta
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from housingfirst.redirects import safe_next_url
 from housingfirst.roles import Role, is_role, role_required
 
 from . import services
@@ -81,17 +81,8 @@ def _reminder_for(request, reminder_id) -> Reminder:
     )
 
 
-def _next_url(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 def _back(request):
-    return redirect(_next_url(request) or "reminders:list")
+    return redirect(safe_next_url(request) or "reminders:list")
 
 
 @require_POST
@@ -139,7 +130,7 @@ def reminder_snooze(request, reminder_id):
     return render(
         request,
         "reminders/snooze.html",
-        {"reminder": reminder, "form": form, "next": _next_url(request) or ""},
+        {"reminder": reminder, "form": form, "next": safe_next_url(request) or ""},
     )
 
 

@@ -20,6 +20,7 @@ from django.db.models import BooleanField, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from ..csv_export import spreadsheet_safe
 from ..history import CHANGE_KINDS, ChangeEntry, describe, record_type_name
 from ..models import AccessLogEntry, ChangeLogEntry
 from . import registry
@@ -296,12 +297,6 @@ def access_log_page(filters: Filters, *, before=None, after=None, size: int = 50
 # CSV ------------------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell a spreadsheet would run as a formula is kept as text.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _local(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
@@ -331,7 +326,7 @@ def change_log_rows(filters: Filters, *, chunk_size: int = 2000, batch: int = 50
         for link, entry in zip(group, entries_for_links(group), strict=True):
             changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in entry.changes)
             yield [
-                _cell(v)
+                spreadsheet_safe(v)
                 for v in (
                     _local(entry.when),
                     entry.who,
@@ -365,7 +360,7 @@ def access_log_rows(filters: Filters, *, chunk_size: int = 2000):
             else None
         )
         yield [
-            _cell(v)
+            spreadsheet_safe(v)
             for v in (
                 _local(entry.occurred_at),
                 entry.user.get_full_name(),

@@ -19,8 +19,18 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, **options):
         python = sys.executable
         commands = {
-            "worker": [python, "-m", "celery", "-A", "housingfirst", "worker", "--loglevel=INFO",
-                       "--concurrency=2", "--without-gossip", "--without-mingle"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "housingfirst",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             "beat": [python, "-m", "celery", "-A", "housingfirst", "beat", "--loglevel=INFO"],
             "web": [python, "manage.py", "runserver", addrport],
         }

@@ -11,17 +11,14 @@ from django import forms
 from django.utils import timezone
 
 from housingfirst.forms import DateInput
+from housingfirst.people import person_name
 
 MAX_COVER_DAYS = 366
 
 
-def _person_label(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return _person_label(obj)
+        return person_name(obj)
 
 
 class ReassignForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from housingfirst.csv_export import spreadsheet_safe
+from housingfirst.people import person_name
 from housingfirst.redirects import safe_next_url
 from housingfirst.roles import role_required
 
@@ -194,7 +195,7 @@ def reassign(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            name = target.get_full_name() or target.get_username()
+            name = person_name(target)
             if moved:
                 noun = "client" if len(moved) == 1 else "clients"
                 messages.success(request, f"{len(moved)} {noun} reassigned to {name}.")

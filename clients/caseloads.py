@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
 from placements.destinations import DestinationGroup
 from placements.models import Placement
@@ -178,7 +179,7 @@ class CaseloadRow:
 
     @property
     def name(self) -> str:
-        return self.case_manager.get_full_name() or self.case_manager.get_username()
+        return person_name(self.case_manager)
 
     @property
     def open_referrals_total(self) -> int:

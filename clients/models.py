@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from guardian.shortcuts import get_objects_for_user
 
 from housingfirst.audit import audit_history
+from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
 
 
@@ -274,13 +275,11 @@ class Client(models.Model):
                 errors["program_start_date"] = "The program start date cannot be in the future."
             elif self.date_of_birth and self.program_start_date < self.date_of_birth:
                 errors["program_start_date"] = "The program cannot start before the birth date."
-        has_race_flag = any(
-            getattr(self, field) for field in RACE_FLAG_FIELDS
-        ) or bool(self.additional_race_ethnicity)
+        has_race_flag = any(getattr(self, field) for field in RACE_FLAG_FIELDS) or bool(
+            self.additional_race_ethnicity
+        )
         if has_race_flag and self.race_none is not None:
-            errors["race_none"] = (
-                "Leave this empty when a race or ethnicity is selected."
-            )
+            errors["race_none"] = "Leave this empty when a race or ethnicity is selected."
         if errors:
             raise ValidationError(errors)
 
@@ -448,7 +447,7 @@ class Cover(models.Model):
 
     def __str__(self):
         return (
-            f"{_person(self.covering)} covering for {_person(self.case_manager)} "
+            f"{person_name(self.covering)} covering for {person_name(self.case_manager)} "
             f"{self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d}"
         )
 
@@ -470,10 +469,6 @@ class Cover(models.Model):
     @property
     def scope_label(self) -> str:
         return "Whole caseload" if self.whole_caseload else "Selected clients"
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class CoveredClient(models.Model):

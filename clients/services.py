@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from housingfirst.audit import acting_as, change_reason, current_actor
+from housingfirst.people import person_name
 
 from .models import (
     Assignment,
@@ -139,13 +140,9 @@ def clients_reassign(*, clients, case_manager, reassigned_by, reason: str) -> li
     return moved
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _cover_reason(cover: Cover, event: str, detail: str) -> str:
     return (
-        f"Cover {event}: {_name(cover.covering)} for {_name(cover.case_manager)}, "
+        f"Cover {event}: {person_name(cover.covering)} for {person_name(cover.case_manager)}, "
         f"{cover.starts_on:%Y-%m-%d} to {cover.ends_on:%Y-%m-%d}. {detail}".strip()
     )
 

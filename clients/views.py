@@ -23,9 +23,7 @@ def client_list(request):
     clients = Client.objects.visible_to(request.user).select_related("case_manager", "team")
     if form.is_valid():
         clients = clients.search(form.cleaned_data["q"])
-    page = Paginator(clients, settings.CLIENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(clients, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "clients/list.html",
@@ -71,11 +69,15 @@ def client_create(request):
         )
         messages.success(request, f"{client.display_name} is enrolled.")
         return redirect("clients:detail", client_id=client.pk)
-    visible_duplicates = set(
-        Client.objects.visible_to(request.user)
-        .filter(pk__in=[c.pk for c in form.likely_duplicates])
-        .values_list("pk", flat=True)
-    ) if form.likely_duplicates else set()
+    visible_duplicates = (
+        set(
+            Client.objects.visible_to(request.user)
+            .filter(pk__in=[c.pk for c in form.likely_duplicates])
+            .values_list("pk", flat=True)
+        )
+        if form.likely_duplicates
+        else set()
+    )
     return render(
         request,
         "clients/intake.html",

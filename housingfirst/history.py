@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .audit import secret_fields
 from .audit_log import registry
+from .people import person_name
 
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping columns that say nothing to a reader.
@@ -60,7 +61,7 @@ def record_type_name(model) -> str:
 
 def who_acted(row) -> str:
     user = row.history_user
-    name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    name = person_name(user) if user is not None else ""
     actor = getattr(row, "history_actor", "")
     if name and actor:
         return f"{name} (via {actor})"
@@ -77,7 +78,7 @@ def _label_fields(model) -> tuple:
 
 def _object_name(obj) -> str:
     if hasattr(obj, "get_full_name"):
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
     if obj._meta.label_lower == "auth.permission":
         return obj.name
     label = getattr(obj, "history_label", None)

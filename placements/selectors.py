@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.access import can_change_clients
+from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
 
 from .expressions import AddMonths
@@ -82,10 +83,6 @@ class TimelineEvent:
         # A search or move-in opens its day; an exit closes it (contacts that day come first).
         moment = time.max if self.kind == "exit" else time.min
         return timezone.make_aware(datetime.combine(self.day, moment))
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def placement_events(placements: list[Placement]) -> list[TimelineEvent]:
@@ -159,7 +156,7 @@ def contact_events(contacts, rule) -> list[TimelineEvent]:
             title=contact.get_kind_display(),
             day=timezone.localdate(contact.occurred_at),
             at=contact.occurred_at,
-            detail=f"by {_person(contact.made_by)}",
+            detail=f"by {person_name(contact.made_by)}",
             note=contact.note,
             contact=contact,
             can_edit=rule(contact),

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from housingfirst.audit import audit_history
+from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
 
 
@@ -204,7 +205,7 @@ class Reminder(models.Model):
     @property
     def closed_by_name(self) -> str:
         if self.closed_by_id:
-            return self.closed_by.get_full_name() or self.closed_by.get_username()
+            return person_name(self.closed_by)
         return self.closed_by_job
 
     def detail(self) -> str:

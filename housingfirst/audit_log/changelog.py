@@ -23,6 +23,7 @@ from django.utils import timezone
 from ..csv_export import spreadsheet_safe
 from ..history import CHANGE_KINDS, ChangeEntry, describe, record_type_name
 from ..models import AccessLogEntry, ChangeLogEntry
+from ..people import person_name
 from . import registry
 
 KIND_CODES = {name: code for code, name in CHANGE_KINDS.items()}
@@ -62,7 +63,7 @@ class Filters:
         """The filters in words, for the page (e.g. "Staff account · changed · from 2026-01-01")."""
         parts = []
         if self.person is not None:
-            parts.append(self.person.get_full_name() or self.person.get_username())
+            parts.append(person_name(self.person))
         if self.model is not None:
             parts.append(record_type_name(self.model))
         if self.client_ids is not None:

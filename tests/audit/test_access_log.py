@@ -89,7 +89,6 @@ def test_auditor_reading_a_protected_records_history_is_logged(program, auditor_
 
 def test_protected_records_shown_in_the_change_log_are_logged(program, auditor_browser):
     from referrals.models import ServiceType
-
     from tests.referrals.factories import referral_at
 
     protected = referral_at(

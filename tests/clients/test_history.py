@@ -8,7 +8,6 @@ from django.urls import reverse
 from clients import services
 from clients.models import Client, ClientUserObjectPermission
 from housingfirst.audit import acting_as
-
 from housingfirst.models import AccessLogEntry
 from placements.models import Placement
 from referrals.models import Referral, ServiceType

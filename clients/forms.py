@@ -4,7 +4,7 @@ from django import forms
 
 from housingfirst.forms import DateInput, VersionedModelForm
 
-from .models import Client, Team
+from .models import Client
 
 PROFILE_FIELDS = [
     "first_name",
@@ -129,7 +129,3 @@ class ClientSearchForm(forms.Form):
         max_length=100,
         help_text="Name, preferred name, or date of birth (YYYY-MM-DD or MM/DD/YYYY).",
     )
-
-
-def teams_for_intake(user):
-    return Team.objects.filter(supervisors=user)

@@ -14,7 +14,8 @@ from reminders.views import client_reminder_section
 
 from . import selectors, services
 from .access import can_change_clients, get_client_for
-from .forms import ClientProfileForm, ClientSearchForm, IntakeForm, teams_for_intake
+from .caseloads import supervised_teams
+from .forms import ClientProfileForm, ClientSearchForm, IntakeForm
 from .models import Client, Team
 
 
@@ -38,12 +39,9 @@ def _intake_choices(user):
     if role is Role.CASE_MANAGER:
         teams = Team.objects.filter(case_managers=user)
         return teams, User.objects.filter(pk=user.pk)
-    if role is Role.SUPERVISOR:
-        teams = teams_for_intake(user)
-    elif role is Role.ADMINISTRATOR:
-        teams = Team.objects.all()
-    else:
+    if role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         raise PermissionDenied
+    teams = supervised_teams(user)
     return teams, User.objects.filter(teams__in=teams, is_active=True).distinct().order_by(
         "first_name", "last_name"
     )

@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; echo $(PYTHON)) | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint migrate clean
+.PHONY: run test test-clocks install lint migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,18 @@ test: export SECURE_SSL_REDIRECT ?= 0
 test: export STATIC_MANIFEST ?= 0
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The date-sensitive tests again at the moments where a UTC date and the program's local date
+# differ (20:30 program time is after midnight UTC; 23:30 is the local day's last hour), on
+# the last day of a month and on 29 February (tests/clock.py). CI runs this after `make test`.
+CLOCKS := 2026-11-30T20:30 2026-12-31T23:30 2028-02-29T20:30 2028-02-29T23:30
+test-clocks: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
+test-clocks: export SECURE_SSL_REDIRECT ?= 0
+test-clocks: export STATIC_MANIFEST ?= 0
+test-clocks: $(STAMP)
+	set -e; for moment in $(CLOCKS); do \
+	  $(PY) -m pytest -q -m "dates and not browser and not worker" --clock=$$moment $(PYTEST_ARGS); \
+	done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -8,10 +8,88 @@ of another team, an auditor, an administrator, and an anonymous visitor.
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 
 from housingfirst.roles import Role
 
+from . import clock as test_clock
 from .factories import TeamFactory, UserFactory, client_of, make_case_manager
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=None,
+        help="run as if it were this moment (ISO date-time, program time when naive), "
+        "e.g. 2026-11-30T20:30: the real clock starts there and frozen test days move to it",
+    )
+
+
+def pytest_configure(config):
+    test_clock.configure(config.getoption("--clock"))
+    moment = test_clock.run_clock()
+    if moment is not None:
+        # From here on, collection included (parameters computed at import see it too), the
+        # run starts at that moment; the clock keeps ticking.
+        config._run_clock = time_machine.travel(moment, tick=True)
+        config._run_clock.start()
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_run_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+# What depends on the calendar: CI runs these again at the risky moments (``make test-clocks``).
+DATE_SENSITIVE_MODULES = {
+    "tests/audit/test_access_log.py",  # access-log date filters
+    "tests/audit/test_change_log.py",  # change-log date filters
+    "tests/audit/test_export.py",  # exports by day
+    "tests/caseloads/test_covers.py",  # covers start and end on local days
+    "tests/caseloads/test_figures.py",  # overdue, last contact, days housed
+    "tests/caseloads/test_home.py",
+    "tests/caseloads/test_outcomes.py",  # outcomes by month
+    "tests/clients/test_intake.py",  # birth and program start dates not in the future
+    "tests/placements/test_client_page.py",
+    "tests/placements/test_pages.py",
+    "tests/placements/test_stability.py",  # days housed, retention
+    "tests/placements/test_validation.py",  # dates not in the future
+    "tests/placements/test_visits.py",  # visit rhythm
+    "tests/referrals/test_consents.py",  # consents current, expiring
+    "tests/referrals/test_pages.py",
+    "tests/referrals/test_workflow.py",
+    "tests/reminders/test_digest.py",  # one digest a local day
+    "tests/reminders/test_jobs.py",
+    "tests/reminders/test_pages.py",
+    "tests/reminders/test_rules.py",  # due dates
+    "tests/test_security.py",  # idle session timeout
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if module in DATE_SENSITIVE_MODULES:
+            item.add_marker(pytest.mark.dates)
+
+
+def pytest_report_header(config):
+    moment = test_clock.run_clock()
+    return f"clock: {moment.isoformat()} (program time)" if moment else None
+
+
+@pytest.fixture
+def today():
+    """The day a frozen clock stands on; packages with a fixed day override this."""
+    return test_clock.DEFAULT_DAY
+
+
+@pytest.fixture
+def clock(today):
+    """The clock frozen on ``today`` (see tests/clock.py); ``clock.move_to(at(day))``."""
+    with time_machine.travel(test_clock.at(today), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -240,7 +240,7 @@ def test_filters_narrow_by_person_type_client_kind_and_dates(program, auditor_br
     assert labels(person=program.supervisor.pk, kind="deleted", record_type="clients.client") == [
         ("deleted", "Olga Other")
     ]
-    day = (start + timedelta(days=2)).date()
+    day = timezone.localdate(start + timedelta(days=2))
     assert labels(date_from=day.isoformat(), date_to=day.isoformat()) == deletions
     assert ("deleted", "Olga Other") not in labels(date_to=(day - timedelta(days=1)).isoformat())
     by_client = log_entries(auditor_browser, client=str(program.client.pk))

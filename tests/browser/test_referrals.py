@@ -35,7 +35,7 @@ def test_offer_a_referral_record_declined_and_see_it_neutrally(program, page, si
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Rosa Parker")
     section = page.locator("section", has=page.get_by_role("heading", name="Referrals"))
-    declined_on = timezone.localtime(Referral.objects.get().declined_at).date().isoformat()
+    declined_on = timezone.localdate(Referral.objects.get().declined_at).isoformat()
     line = section.locator(".status-line")
     expect(line).to_have_text(
         f"Declined on {declined_on} — the client chose not to go ahead: Not before my knee heals."

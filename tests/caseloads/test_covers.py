@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from clients import services, tasks
 from clients.models import ClientUserObjectPermission, Cover
+from tests.clock import at
 
 from ..factories import client_of
-from .conftest import TODAY, at_noon
+from .conftest import TODAY
 from .factories import cover, local
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_cover_starting_later_is_started_by_the_beat_task_on_its_first_day(clock
 def test_cover_ends_after_its_last_day_by_the_beat_task(clock, program, login):
     cover(program, starts_on=TODAY, ends_on=TODAY + timedelta(days=2))
 
-    clock.move_to(at_noon(TODAY + timedelta(days=2)))
+    clock.move_to(at(TODAY + timedelta(days=2)))
     tasks.end_expired_covers()
     assert can_open(login, program.teammate, program.client), "the last day is covered"
 
@@ -196,7 +197,7 @@ def test_overlapping_covers_keep_access_until_the_last_one_ends(clock, program, 
     services.cover_end(cover=whole, reason="Back", by=program.supervisor)
     assert can_open(login, program.teammate, program.client)
 
-    clock.move_to(at_noon(TODAY + timedelta(days=10)))
+    clock.move_to(at(TODAY + timedelta(days=10)))
     tasks.end_expired_covers()
     assert not can_open(login, program.teammate, program.client)
 
@@ -229,14 +230,14 @@ def test_whole_caseload_cover_includes_clients_assigned_during_it(clock, program
     tasks.end_expired_covers()
     assert can_open(login, program.teammate, newcomer)
 
-    clock.move_to(at_noon(TODAY + timedelta(days=6)))
+    clock.move_to(at(TODAY + timedelta(days=6)))
     tasks.end_expired_covers()
     assert not can_open(login, program.teammate, newcomer)
 
 
 def test_beat_task_is_idempotent(clock, program, login):
     cover(program, starts_on=TODAY, ends_on=TODAY)
-    clock.move_to(at_noon(TODAY + timedelta(days=1)))
+    clock.move_to(at(TODAY + timedelta(days=1)))
     first = tasks.end_expired_covers()
     history_rows = ClientUserObjectPermission.history.count()
     second = tasks.end_expired_covers()
@@ -248,7 +249,7 @@ def test_beat_task_is_idempotent(clock, program, login):
 def test_scheduled_cover_cancelled_before_it_starts_grants_nothing(clock, program, login):
     later = cover(program, starts_on=TODAY + timedelta(days=2), ends_on=TODAY + timedelta(days=4))
     services.cover_end(cover=later, reason="Leave cancelled", by=program.supervisor)
-    clock.move_to(at_noon(TODAY + timedelta(days=2)))
+    clock.move_to(at(TODAY + timedelta(days=2)))
     tasks.end_expired_covers()
     assert not can_open(login, program.teammate, program.client)
     assert not grant_rows(program.client, program.teammate, "+").exists()

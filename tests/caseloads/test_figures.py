@@ -3,10 +3,11 @@ out by hand (clock frozen at noon on Friday 2025-03-14; "not contacted" means 30
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.caseloads import caseload_rows
 from clients.models import Client
@@ -33,7 +34,7 @@ def team(clock, program):
     - Sam: searching since 2025-01-02; last reached 2025-01-20 (53 days ago). Referral sent.
     - Cleo: no placement, never reached, enrolled 2024-01-15. Referral completed (final).
     - Nina: enrolled 2025-03-01 (13 days ago), never reached: too new to count as not contacted.
-    - Hal: housed since 2024-09-01, reached 2025-02-12 13:00 (30 days less one hour ago).
+    - Hal: housed since 2024-09-01, reached on 2025-02-12 30 days less one hour ago.
       Referral declined (final).
     - Eve: exited the program (left out of every figure), reached 2025-03-10.
 
@@ -66,7 +67,8 @@ def team(clock, program):
     PlacementFactory(client=sam, search_started_on=date(2025, 1, 2))
     visit(sam, date(2025, 1, 20), by=cm, kind=Contact.Kind.PHONE_CALL)
     housed(hal, date(2024, 9, 1))
-    visit(hal, date(2025, 2, 12), by=cm, hour=13)
+    almost_30_days_ago = timezone.now() - timedelta(days=30) + timedelta(hours=1)
+    visit(hal, date(2025, 2, 12), by=cm, at=almost_30_days_ago)
     housed(eve, date(2024, 5, 1))
     visit(eve, date(2025, 3, 10), by=cm)
 

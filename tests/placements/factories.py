@@ -51,7 +51,8 @@ class ContactFactory(factory.django.DjangoModelFactory):
     note = "Checked in."
 
 
-def visit(client, day: date, *, by, kind=Contact.Kind.HOME_VISIT, hour=10) -> Contact:
+def visit(client, day: date, *, by, kind=Contact.Kind.HOME_VISIT, hour=10, at=None) -> Contact:
+    """A contact on ``day`` at ``hour`` (program time), or at the exact moment ``at``."""
     return ContactFactory(
-        client=client, made_by=by, kind=kind, occurred_at=local_datetime(day, hour)
+        client=client, made_by=by, kind=kind, occurred_at=at or local_datetime(day, hour)
     )

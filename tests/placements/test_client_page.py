@@ -20,7 +20,7 @@ def client_page(browser, client):
     return response
 
 
-def test_housed_client_summary(program, login, frozen_today):
+def test_housed_client_summary(program, login, clock):
     housed(
         program.client,
         date(2025, 1, 1),
@@ -58,7 +58,7 @@ def test_housed_client_summary(program, login, frozen_today):
     )
 
 
-def test_searching_client_summary(program, login, frozen_today):
+def test_searching_client_summary(program, login, clock):
     PlacementFactory(client=program.client, search_started_on=date(2025, 3, 1), address="")
     response = client_page(login(program.case_manager), program.client)
     content = response.content.decode()
@@ -66,7 +66,7 @@ def test_searching_client_summary(program, login, frozen_today):
     assert "Record move-in" in content and "Next visit due" not in content
 
 
-def test_rehoused_client_summary_and_timeline(program, login, frozen_today):
+def test_rehoused_client_summary_and_timeline(program, login, clock):
     by = program.case_manager
     housed(
         program.client,
@@ -109,7 +109,7 @@ def test_rehoused_client_summary_and_timeline(program, login, frozen_today):
     assert "Returned to homelessness" in content and "Rent letter question" in content
 
 
-def test_client_page_timeline_is_cut_with_a_link_to_the_rest(program, login, frozen_today):
+def test_client_page_timeline_is_cut_with_a_link_to_the_rest(program, login, clock):
     housed(program.client, date(2024, 1, 1))
     for n in range(15):
         visit(program.client, date(2025, 1, 1) + timedelta(days=n), by=program.case_manager)
@@ -120,7 +120,7 @@ def test_client_page_timeline_is_cut_with_a_link_to_the_rest(program, login, fro
     assert len(full.context["page"].object_list) == 16
 
 
-def test_only_editable_contacts_have_an_edit_link(program, login, frozen_today):
+def test_only_editable_contacts_have_an_edit_link(program, login, clock):
     mine = visit(program.client, date(2025, 3, 1), by=program.case_manager)
     theirs = visit(program.client, date(2025, 3, 2), by=program.teammate)
     edit = "placements:contact_edit"
@@ -131,7 +131,7 @@ def test_only_editable_contacts_have_an_edit_link(program, login, frozen_today):
     assert reverse(edit, args=[program.client.pk, theirs.pk]) in content
 
 
-def test_auditor_sees_housing_but_no_actions(program, login, frozen_today):
+def test_auditor_sees_housing_but_no_actions(program, login, clock):
     housed(program.other_client, date(2025, 1, 1), address="9 Birch Ave")
     content = client_page(login(program.auditor), program.other_client).content.decode()
     assert "9 Birch Ave" in content
@@ -146,7 +146,7 @@ def test_client_without_placement(program, login):
 
 @pytest.mark.parametrize("role", ["case_manager", "supervisor", "auditor"])
 def test_client_page_queries_do_not_grow_with_placements_and_contacts(
-    program, login, django_assert_max_num_queries, frozen_today, role
+    program, login, django_assert_max_num_queries, clock, role
 ):
     browser = login(getattr(program, role))
     client = program.client

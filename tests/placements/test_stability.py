@@ -29,7 +29,7 @@ def cohort():
     return Client.objects.filter(last_name="Cohort")
 
 
-def test_days_housed_adds_up_every_placement(program, frozen_today):
+def test_days_housed_adds_up_every_placement(program, clock):
     housed(program.client, date(2024, 1, 1), exit_date=date(2024, 3, 1))  # 60 days
     current = housed(program.client, date(2025, 3, 1))  # 14 days by 2025-03-15
     assert current.days_housed() == 14
@@ -42,7 +42,7 @@ def test_days_housed_adds_up_every_placement(program, frozen_today):
     assert row.placements_moved_in == 2
 
 
-def test_housing_status_of_each_state(program, frozen_today):
+def test_housing_status_of_each_state(program, clock):
     none, searching, housed_client, left = (make_client(n) for n in ["N", "S", "H", "L"])
     PlacementFactory(client=searching)
     housed(housed_client, date(2025, 1, 1))
@@ -71,7 +71,7 @@ def test_placement_state_follows_the_dates(program):
     ]
 
 
-def test_retention_at_6_and_12_months(frozen_today):
+def test_retention_at_6_and_12_months(clock):
     # Today is 2025-03-15: 6 months back is 2024-09-15, 12 months back 2024-03-15.
     stayed = make_client("stayed")
     housed(stayed, date(2024, 1, 10))  # housed throughout: retained at 6 and 12
@@ -111,7 +111,7 @@ def test_retention_at_6_and_12_months(frozen_today):
     assert result[6].rate == pytest.approx(0.6)
 
 
-def test_retention_cohort_depends_on_the_date(frozen_today):
+def test_retention_cohort_depends_on_the_date(clock):
     client = make_client("one")
     housed(client, date(2024, 9, 15))
     assert retention(cohort())[6].cohort == 1  # exactly six months ago today
@@ -127,7 +127,7 @@ def test_retention_of_nobody_has_no_rate(db):
     assert result[6].cohort == 0 and result[6].rate is None
 
 
-def test_retention_is_one_query(frozen_today, django_assert_num_queries):
+def test_retention_is_one_query(clock, django_assert_num_queries):
     for n in range(5):
         housed(make_client(f"c{n}"), date(2024, 1, n + 1))
     with django_assert_num_queries(1):

@@ -44,7 +44,7 @@ def test_rhythm_comes_from_settings(settings):
     )
 
 
-def test_next_visit_due_for_uses_counted_contacts_since_move_in(program, frozen_today):
+def test_next_visit_due_for_uses_counted_contacts_since_move_in(program, clock):
     placement = housed(program.client, MOVE_IN)
     by = program.case_manager
     contacts = [
@@ -58,7 +58,7 @@ def test_next_visit_due_for_uses_counted_contacts_since_move_in(program, frozen_
     assert next_visit_due_for(placement, contacts, rhythm=home_only) == date(2025, 1, 12)
 
 
-def test_no_visit_due_while_searching_or_after_exit(program, frozen_today):
+def test_no_visit_due_while_searching_or_after_exit(program, clock):
     searching = PlacementFactory(client=program.client)
     assert next_visit_due_for(searching, []) is None
     assert next_visit_due_for(None, []) is None
@@ -70,7 +70,7 @@ def schedule(client):
     return with_visit_schedule(Client.objects.filter(pk=client.pk), rhythm=RHYTHM).get()
 
 
-def test_batch_schedule_matches_the_rule(program, frozen_today):
+def test_batch_schedule_matches_the_rule(program, clock):
     by = program.case_manager
     # Rosa: housed, visited weekly then monthly.
     housed(program.client, MOVE_IN)
@@ -95,7 +95,7 @@ def test_batch_schedule_matches_the_rule(program, frozen_today):
     assert olga.housed_since is None and olga.next_visit_due is None
 
 
-def test_batch_schedule_for_a_rehoused_client_starts_at_the_new_move_in(program, frozen_today):
+def test_batch_schedule_for_a_rehoused_client_starts_at_the_new_move_in(program, clock):
     by = program.case_manager
     housed(program.client, date(2024, 6, 1), exit_date=date(2024, 11, 30))
     visit(program.client, date(2024, 11, 20), by=by)
@@ -108,13 +108,13 @@ def test_batch_schedule_for_a_rehoused_client_starts_at_the_new_move_in(program,
     assert schedule(program.client).next_visit_due == date(2025, 4, 2)
 
 
-def test_batch_and_single_agree_on_many_histories(program, frozen_today):
+def test_batch_and_single_agree_on_many_histories(program, clock, today):
     """Same answers from SQL and from Python, on a spread of move-ins and visit patterns."""
     by = program.case_manager
     clients = []
     for offset in range(0, 120, 9):
         client = Client.objects.create(first_name=f"C{offset}", last_name="Spread")
-        move_in = frozen_today - timedelta(days=offset)
+        move_in = today - timedelta(days=offset)
         placement = housed(client, move_in)
         for day in range(0, offset, 11 + offset % 5):
             visit(client, move_in + timedelta(days=day), by=by)
@@ -129,7 +129,7 @@ def test_batch_and_single_agree_on_many_histories(program, frozen_today):
 
 
 def test_batch_schedule_is_one_query_and_filters_overdue(
-    program, frozen_today, django_assert_num_queries
+    program, clock, today, django_assert_num_queries
 ):
     by = program.case_manager
     housed(program.client, date(2025, 1, 1))
@@ -139,13 +139,13 @@ def test_batch_schedule_is_one_query_and_filters_overdue(
     with django_assert_num_queries(1):
         overdue = list(
             with_visit_schedule(Client.objects.all(), rhythm=RHYTHM).filter(
-                next_visit_due__lt=frozen_today
+                next_visit_due__lt=today
             )
         )
     assert overdue == [program.client]
 
 
-def test_last_contact_at_ignores_outreach_attempts(program, frozen_today):
+def test_last_contact_at_ignores_outreach_attempts(program, clock):
     by = program.case_manager
     call = visit(program.client, date(2025, 3, 1), by=by, kind=Contact.Kind.PHONE_CALL)
     visit(program.client, date(2025, 3, 5), by=by, kind=Contact.Kind.OUTREACH_ATTEMPT)

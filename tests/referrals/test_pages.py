@@ -76,7 +76,7 @@ def test_record_a_decline_and_see_it_neutrally_on_the_client_page(program, login
     assert referral.status_changed_by == program.case_manager
 
     section = referral_section(client_page(browser, program.client))
-    declined_on = timezone.localtime(referral.declined_at).date().isoformat()
+    declined_on = timezone.localdate(referral.declined_at).isoformat()
     assert f"Declined on {declined_on} — the client chose not to go ahead" in section
     assert "Maybe after the holidays." in section
     for judgemental in (

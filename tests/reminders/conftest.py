@@ -1,10 +1,8 @@
 """Reminder tests: a frozen clock, eager Celery, a broker that is down, and builders."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 
 from housingfirst.celery import app as celery_app
 
@@ -16,15 +14,9 @@ def days(n: int) -> date:
     return TODAY + timedelta(days=n)
 
 
-def at_noon(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo("America/New_York"))
-
-
 @pytest.fixture
-def frozen_today():
-    """Freeze the clock at noon (program time zone) on TODAY; yields the traveller."""
-    with time_machine.travel(at_noon(TODAY), tick=False) as traveller:
-        yield traveller
+def today():
+    return TODAY
 
 
 @pytest.fixture

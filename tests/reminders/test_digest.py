@@ -19,7 +19,7 @@ from tests.referrals.factories import consent_for, referral_at, substance_use_pr
 from .conftest import TODAY, days
 from .factories import reminder_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today", "eager_tasks")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock", "eager_tasks")]
 
 
 @pytest.fixture
@@ -52,9 +52,9 @@ def test_a_digest_already_claimed_by_another_worker_is_not_sent_again(
     assert mail.outbox == []
 
 
-def test_the_next_day_brings_a_new_digest(program, due_for_case_manager, frozen_today):
+def test_the_next_day_brings_a_new_digest(program, due_for_case_manager, clock):
     tasks.send_daily_digests.delay()
-    frozen_today.move_to("2025-03-16 07:15-04:00")
+    clock.move_to("2025-03-16 07:15-04:00")
     tasks.send_daily_digests.delay()
     assert [m.to for m in mail.outbox] == [[program.case_manager.email]] * 2
 

@@ -72,7 +72,7 @@ def test_enqueue_catches_broker_errors_only():
 # Broker down: requests that enqueue still succeed ----------------------------------------
 
 
-@pytest.mark.usefixtures("frozen_today")
+@pytest.mark.usefixtures("clock")
 def test_logging_a_contact_succeeds_with_the_broker_down(
     program, login, broker_down, caplog, django_capture_on_commit_callbacks
 ):
@@ -152,7 +152,7 @@ def _queries(**kwargs):
     return len(queries), report
 
 
-@pytest.mark.usefixtures("frozen_today")
+@pytest.mark.usefixtures("clock")
 def test_the_sweep_queries_grow_with_batches_not_with_clients(program):
     cm = program.case_manager
     _queries(client_ids=[program.client.pk])  # warm caches (content types, chain head)
@@ -170,7 +170,7 @@ def test_the_sweep_queries_grow_with_batches_not_with_clients(program):
     assert (report_3x3.batches, three_batches_of_3) == (3, 3 * one_batch_of_3)
 
 
-@pytest.mark.usefixtures("frozen_today")
+@pytest.mark.usefixtures("clock")
 def test_the_full_sweep_walks_every_client_in_batches(program):
     _clients_with_everything(program.case_manager, 4)
     total = Client.objects.count()
@@ -211,7 +211,7 @@ def test_a_reminder_needs_the_subject_of_its_kind(program):
         )
 
 
-@pytest.mark.usefixtures("frozen_today")
+@pytest.mark.usefixtures("clock")
 def test_a_batch_that_meets_a_concurrent_sweep_is_read_again(program):
     client_with_everything(program.client, by=program.case_manager)
     real_bulk_create = services.bulk_create_with_history
@@ -231,7 +231,7 @@ def test_a_batch_that_meets_a_concurrent_sweep_is_read_again(program):
     assert Reminder.objects.count() == len(Kind.values)
 
 
-@pytest.mark.usefixtures("frozen_today")
+@pytest.mark.usefixtures("clock")
 def test_generate_reminders_command_reports_counts(program):
     client_with_everything(program.client, by=program.case_manager)
     out = StringIO()
@@ -247,7 +247,7 @@ def test_generate_reminders_command_reports_counts(program):
     )
 
 
-@pytest.mark.usefixtures("frozen_today", "eager_tasks")
+@pytest.mark.usefixtures("clock", "eager_tasks")
 def test_the_generation_task_runs_as_the_job(program):
     client_with_everything(program.client, by=program.case_manager)
     result = tasks.generate_reminders.delay().get()

@@ -15,7 +15,7 @@ from tests.referrals.factories import referral_at, substance_use_provider
 from .conftest import days
 from .factories import reminder_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 LIST = "/reminders/"
 
 
@@ -149,7 +149,7 @@ def test_snoozing_needs_a_day_after_today(program, login):
     assert reminder.state == Reminder.State.OPEN
 
 
-def test_a_snoozed_reminder_comes_back_on_its_day(program, login, frozen_today):
+def test_a_snoozed_reminder_comes_back_on_its_day(program, login, clock):
     reminder = reminder_for(program.client, due_on=days(-2))
     signed_in = login(program.case_manager)
     signed_in.post(snooze_url(reminder), {"until": days(3).isoformat()})
@@ -157,7 +157,7 @@ def test_a_snoozed_reminder_comes_back_on_its_day(program, login, frozen_today):
     page = signed_in.get(LIST).content.decode()
     assert "snoozed" in page and "back on 2025-03-18" in page
 
-    frozen_today.move_to("2025-03-18 09:00-04:00")
+    clock.move_to("2025-03-18 09:00-04:00")
 
     assert list(Reminder.objects.visible_to(program.case_manager).due()) == [reminder]
     signed_in = login(program.case_manager)  # the idle session expired meanwhile

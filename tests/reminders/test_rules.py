@@ -19,7 +19,7 @@ from tests.referrals.factories import ProviderFactory, consent_for, referral_at
 from .conftest import TODAY, days
 from .factories import client_with_everything, expiring_consent_in_use, housed_with_old_visit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 Status = Referral.Status
 
 

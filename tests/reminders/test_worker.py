@@ -21,9 +21,10 @@ from housingfirst.celery import app as celery_app
 from housingfirst.jobs import enqueue_on_commit
 from reminders import tasks
 from reminders.models import Kind, Reminder
+from tests.clock import at
 from tests.factories import TeamFactory, client_of, make_case_manager
 
-from .conftest import TODAY, at_noon
+from .conftest import TODAY
 from .factories import client_with_everything
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -63,7 +64,7 @@ def wait_for(condition, timeout=30.0):
     return False
 
 
-@time_machine.travel(at_noon(TODAY), tick=True)  # a clock that runs: the worker needs one
+@time_machine.travel(at(TODAY), tick=True)  # a clock that runs: the worker needs one
 def test_a_real_worker_generates_the_reminders(start_a_worker):
     team = TeamFactory()
     case_manager = make_case_manager(team)

@@ -10,6 +10,8 @@ COPY clients ./clients
 COPY placements ./placements
 COPY referrals ./referrals
 COPY reminders ./reminders
+COPY caseloads ./caseloads
+COPY pages ./pages
 RUN pip install .
 COPY . .
 # Static files are collected at build time and served by whitenoise (no CDN, no extra server).
@@ -17,4 +19,4 @@ RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-000000000 \
     python manage.py collectstatic --no-input
 USER housingfirst
 EXPOSE 8000
-CMD ["gunicorn", "housingfirst.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "housingfirst.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from housingfirst.roles import Role, role_of
 
-from .models import Client
+from .models import Client, Team
 
 # Roles that may write client records at all; auditors only read.
 WRITER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -27,6 +27,16 @@ def parse_id(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return pk if 0 < pk <= _MAX_ID else None
+
+
+def supervised_teams(user):
+    """The teams whose caseloads this person reviews: their own, or every team (admins)."""
+    role = role_of(user)
+    if role is Role.ADMINISTRATOR:
+        return Team.objects.all()
+    if role is Role.SUPERVISOR:
+        return Team.objects.filter(supervisors=user)
+    return Team.objects.none()
 
 
 def get_client_for(user, client_id, *, change: bool = False, queryset=None) -> Client:

@@ -2,10 +2,12 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from housingfirst.admin import AuditedAdmin
+
 from .models import Assignment, Client, ClientUserObjectPermission, Team
 
 
-class HistoryGuardedAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
+class HistoryGuardedAdmin(GuardedModelAdmin, AuditedAdmin):
     """Object permissions and change history, both visible from the admin."""
 
 
@@ -16,13 +18,7 @@ class ClientAdmin(HistoryGuardedAdmin):
     search_fields = ["first_name", "last_name", "preferred_name"]
     list_select_related = ["case_manager", "team"]
     # Holder and team move only through assignment, which also moves access.
-    readonly_fields = ["case_manager", "team", "version", "created_at", "updated_at"]
-
-    def save_model(self, request, obj, form, change):
-        # Keep the optimistic lock meaningful: an open edit page elsewhere sees the change.
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+    readonly_fields = ["case_manager", "team", "created_at", "updated_at"]
 
 
 @admin.register(Team)

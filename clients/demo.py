@@ -191,9 +191,9 @@ def seed_clients(program: DemoProgram, count: int, seed: int = 7) -> list[Client
             case_manager = None
         else:
             case_manager = program.case_managers[index % len(program.case_managers)]
-        services.intake_client(client=client, created_by=None, case_manager=None)
+        services.client_intake(client=client, created_by=None, case_manager=None)
         if case_manager is not None:
-            services.assign_client(
+            services.client_assign(
                 client=client,
                 case_manager=case_manager,
                 assigned_by=program.admin,
@@ -203,7 +203,7 @@ def seed_clients(program: DemoProgram, count: int, seed: int = 7) -> list[Client
         clients.append(client)
     # One reassignment, so the history shows how a client moved between case managers.
     if len(clients) > 1 and len(program.case_managers) > 1:
-        services.assign_client(
+        services.client_assign(
             client=clients[0],
             case_manager=program.case_managers[1],
             assigned_by=program.supervisors[0],

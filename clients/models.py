@@ -16,6 +16,7 @@ from guardian.shortcuts import get_objects_for_user
 from housingfirst.audit import audit_history
 from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
+from housingfirst.versioning import VersionedModel
 
 
 class HudResponse(models.IntegerChoices):
@@ -136,7 +137,7 @@ class ClientQuerySet(models.QuerySet):
         return matches.exclude(pk=exclude_pk) if exclude_pk else matches
 
 
-class Client(models.Model):
+class Client(VersionedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         EXITED = "exited", "Exited the program"
@@ -219,7 +220,7 @@ class Client(models.Model):
         Team, on_delete=models.PROTECT, related_name="clients", null=True, blank=True
     )
     # The case manager who holds the client now; Assignment keeps the past. Kept in step by
-    # clients.services.assign_client, never set by hand.
+    # clients.services.client_assign, never set by hand.
     case_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -228,7 +229,6 @@ class Client(models.Model):
         blank=True,
     )
     # Optimistic lock: a save carrying an older version is refused (see housingfirst.forms).
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -465,10 +465,6 @@ class Cover(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state == "active"
-
-    @property
-    def scope_label(self) -> str:
-        return "Whole caseload" if self.whole_caseload else "Selected clients"
 
 
 class CoveredClient(models.Model):

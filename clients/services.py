@@ -1,14 +1,16 @@
-"""Workflows that touch several models: intake, assignment, and object-permission grants."""
-
-import contextlib
+"""Every write to clients: intake, profile edits, assignment, cover, and object-permission
+grants. Each takes the acting person and announces what happened (``clients.events``) inside
+its transaction, for whoever reacts (reminders follow the client, close when they leave)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from housingfirst.audit import acting_as, change_reason, current_actor
+from housingfirst.audit import acting_person, change_reason
 from housingfirst.people import person_name
+from housingfirst.versioning import save_versioned
 
+from .events import client_left_program, client_reassigned
 from .models import (
     Assignment,
     Client,
@@ -27,7 +29,7 @@ def _permission(codename: str):
     return Permission.objects.get(content_type__app_label="clients", codename=codename)
 
 
-def grant_client_access(*, client: Client, user, reason: str) -> None:
+def client_access_grant(*, client: Client, user, reason: str) -> None:
     """Give one person view and change access to one client (recorded in history)."""
     with change_reason(reason):
         for codename in CASE_MANAGER_PERMISSIONS:
@@ -36,7 +38,7 @@ def grant_client_access(*, client: Client, user, reason: str) -> None:
             )
 
 
-def revoke_client_access(*, client: Client, user, reason: str) -> None:
+def client_access_revoke(*, client: Client, user, reason: str) -> None:
     """Take one person's access to one client away; each grant's deletion is in history."""
     with change_reason(reason):
         for grant in ClientUserObjectPermission.objects.filter(content_object=client, user=user):
@@ -48,7 +50,7 @@ def case_manager_team(case_manager) -> Team | None:
 
 
 @transaction.atomic
-def assign_client(
+def client_assign(
     *, client: Client, case_manager, assigned_by, reason: str, effective_at=None
 ) -> Assignment:
     """Hand a client to a case manager: end the current assignment, move access, keep the past.
@@ -66,7 +68,7 @@ def assign_client(
                 return current
             current.ended_at = now
             current.save()
-            revoke_client_access(client=client, user=current.case_manager, reason=reason)
+            client_access_revoke(client=client, user=current.case_manager, reason=reason)
         assignment = Assignment.objects.create(
             client=client,
             case_manager=case_manager,
@@ -74,63 +76,79 @@ def assign_client(
             assigned_by=assigned_by,
             reason=reason,
         )
-        grant_client_access(client=client, user=case_manager, reason=reason)
+        client_access_grant(client=client, user=case_manager, reason=reason)
         client.case_manager = case_manager
         # Stay in the client's team when the new holder belongs to it (people in two teams).
         if client.team is None or not client.team.case_managers.filter(pk=case_manager.pk).exists():
             client.team = case_manager_team(case_manager) or client.team
-        client.version += 1
         client.save()
-        # Open reminders follow the client to the new case manager, in this transaction.
-        from reminders.services import reminders_reassign_client
-
-        reminders_reassign_client(client=client, case_manager=case_manager, reason=reason)
+        client_reassigned.announce(
+            sender=Client, client=client, case_manager=case_manager, reason=reason
+        )
     return assignment
 
 
 @transaction.atomic
-def intake_client(*, client: Client, created_by, case_manager=None) -> Client:
+def client_intake(*, client: Client, created_by, case_manager=None) -> Client:
     """Enrol a new client; assign them when a case manager is known, else leave them queued."""
-    with change_reason("Intake"):
+    with acting_person(created_by), change_reason("Intake"):
         client.save()
     if case_manager is not None:
-        assign_client(
+        client_assign(
             client=client, case_manager=case_manager, assigned_by=created_by, reason="Intake"
         )
+    return client
+
+
+PROFILE_EDITED = "Profile edited"
+LEFT_PROGRAM = "Exited the program"
+
+
+@transaction.atomic
+def client_profile_update(*, client: Client, by, expected_version: int | None) -> Client:
+    """Save an edited profile (fields already set on ``client``), refusing a stale version.
+
+    A client whose status becomes "exited" has left the program: that is announced at once
+    (their open reminders close in this transaction).
+    """
+    was_active = (
+        Client.objects.select_for_update()
+        .filter(pk=client.pk, status=Client.Status.ACTIVE)
+        .exists()
+    )
+    left = was_active and client.status == Client.Status.EXITED
+    with acting_person(by):
+        save_versioned(
+            client,
+            expected_version=expected_version,
+            reason=LEFT_PROGRAM if left else PROFILE_EDITED,
+        )
+        if left:
+            client_left_program.announce(sender=Client, client=client, by=by, reason=LEFT_PROGRAM)
     return client
 
 
 # Reassignment and cover (supervisor's caseload review) ----------------------------------------
 
 
-@contextlib.contextmanager
-def _acting_person(user):
-    """History written inside is by this person, even outside a web request (jobs, shell)."""
-    if user is None:
-        yield
-        return
-    with acting_as(current_actor(), user=user):
-        yield
-
-
 @transaction.atomic
 def clients_reassign(*, clients, case_manager, reassigned_by, reason: str) -> list[Client]:
     """Hand one or several clients to a case manager, all or none, with one reason.
 
-    Each goes through ``assign_client`` (assignment history, grants, and whatever else moves
+    Each goes through ``client_assign`` (assignment history, grants, and whatever else moves
     with a client, such as open reminders). Clients already with that case manager are left
     alone. Returns the clients that moved. Who may move which client to whom is checked by the
-    caller (``clients.caseloads``).
+    caller (``caseloads.selectors``).
     """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason for the reassignment."})
     moved = []
-    with _acting_person(reassigned_by):
+    with acting_person(reassigned_by):
         for client in clients:
             if client.case_manager_id == case_manager.pk:
                 continue
-            assign_client(
+            client_assign(
                 client=client, case_manager=case_manager, assigned_by=reassigned_by, reason=reason
             )
             moved.append(client)
@@ -181,7 +199,7 @@ def _grant_cover_access(cover: Cover, clients, reason: str) -> int:
     for client in clients:
         own_access = client.pk in had_access and client.pk not in shared
         if not own_access:
-            grant_client_access(client=client, user=cover.covering, reason=reason)
+            client_access_grant(client=client, user=cover.covering, reason=reason)
         row = rows.get(client.pk) or CoveredClient(cover=cover, client=client)
         if row.pk is None or row.added_grant != (not own_access):
             row.added_grant = not own_access
@@ -239,7 +257,7 @@ def cover_arrange(
         arranged_by=arranged_by,
     )
     _validate_cover(cover, clients, today)
-    with _acting_person(arranged_by), change_reason(_cover_reason(cover, "arranged", reason)):
+    with acting_person(arranged_by), change_reason(_cover_reason(cover, "arranged", reason)):
         cover.save()
         for client in clients:
             CoveredClient.objects.create(cover=cover, client=client)
@@ -259,7 +277,7 @@ def cover_start(*, cover: Cover, by=None) -> Cover:
     if cover.state != "scheduled":
         return cover
     reason = _cover_reason(cover, "started", cover.reason)
-    with _acting_person(by), change_reason(reason):
+    with acting_person(by), change_reason(reason):
         _grant_cover_access(cover, _clients_in_cover_scope(cover), reason)
         cover.started_at = timezone.now()
         cover.save()
@@ -276,7 +294,7 @@ def cover_include_new_clients(*, cover: Cover, by=None) -> int:
     if not new_clients.exists():
         return 0
     reason = _cover_reason(cover, "extended to a newly assigned client", cover.reason)
-    with _acting_person(by), change_reason(reason):
+    with acting_person(by), change_reason(reason):
         return _grant_cover_access(cover, new_clients, reason)
 
 
@@ -299,7 +317,7 @@ def cover_end(*, cover: Cover, reason: str, by=None) -> Cover:
         raise ValidationError({"reason": "Say why the cover ends."})
     full_reason = _cover_reason(cover, "ended", reason)
     now = timezone.now()
-    with _acting_person(by), change_reason(full_reason):
+    with acting_person(by), change_reason(full_reason):
         rows = list(cover.covered_clients.filter(released_at__isnull=True).select_related("client"))
         shared = _other_active_cover_clients(cover, [row.client_id for row in rows])
         for row in rows:
@@ -309,7 +327,7 @@ def cover_end(*, cover: Cover, reason: str, by=None) -> Cover:
                 or row.client_id in shared
             )
             if not keeps_access:
-                revoke_client_access(client=row.client, user=cover.covering, reason=full_reason)
+                client_access_revoke(client=row.client, user=cover.covering, reason=full_reason)
             row.released_at = now
             row.save()
         cover.ended_at = now

@@ -6,15 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from housingfirst.forms import StaleEdit
 from housingfirst.roles import Role, role_of
-from placements.selectors import housing_context
-from referrals.views import client_referral_section
-from reminders.views import client_reminder_section
+from housingfirst.versioning import StaleEdit
 
 from . import selectors, services
-from .access import can_change_clients, get_client_for
-from .caseloads import supervised_teams
+from .access import can_change_clients, get_client_for, supervised_teams
 from .forms import ClientProfileForm, ClientSearchForm, IntakeForm
 from .models import Client, Team
 
@@ -60,7 +56,7 @@ def client_create(request):
         assign_to=request.user if own_caseload else None,
     )
     if request.method == "POST" and form.is_valid():
-        client = services.intake_client(
+        client = services.client_intake(
             client=form.save(commit=False),
             created_by=request.user,
             case_manager=form.cleaned_data["case_manager"],
@@ -87,32 +83,17 @@ def client_create(request):
     )
 
 
-def client_detail(request, client_id):
-    client = get_client_for(request.user, client_id)
-    assignments = client.assignments.select_related("case_manager", "assigned_by")[:10]
-    return render(
-        request,
-        "clients/detail.html",
-        {
-            "client": client,
-            "assignments": assignments,
-            "can_change": can_change_clients(request.user),
-            "referral_section": client_referral_section(request, client),
-            "reminder_section": client_reminder_section(request, client),
-            **housing_context(client, request.user),
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def client_edit(request, client_id):
     client = get_client_for(request.user, client_id, change=True)
     form = ClientProfileForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         try:
-            form.save()
-        except StaleEdit:
-            pass  # the form now carries the conflict message
+            services.client_profile_update(
+                client=form.instance, by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, "Profile saved.")
             return redirect("clients:detail", client_id=client.pk)

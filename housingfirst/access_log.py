@@ -4,49 +4,89 @@ Call ``log_access(request, obj)`` from any view that shows a protected record, a
 access check has passed.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from .models import AccessLogEntry
 
 
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.TRUSTED_PROXY_NETWORKS)
+
+
 def client_address(request) -> str | None:
-    # REMOTE_ADDR is the peer; behind our proxy (compose) it is set from X-Forwarded-For by
-    # gunicorn's --forwarded-allow-ips, so a client cannot forge it with a header.
-    return request.META.get("REMOTE_ADDR") or None
+    """The reader's real address, for the access log and for sign-in throttling (axes).
+
+    REMOTE_ADDR is the peer. Behind ``TRUSTED_PROXY_HOPS`` reverse proxies, each proxy appends
+    the address it received the request from to X-Forwarded-For, so the client's address is
+    that many entries from the right. The header is believed only when the peer itself is a
+    trusted proxy (``TRUSTED_PROXY_NETWORKS``): anyone else could have written it.
+    """
+    peer = request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_HOPS
+    if not hops or peer is None or not _is_trusted_proxy(peer):
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+    if len(chain) < hops:
+        return peer
+    candidate = chain[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return peer
 
 
-def log_access(request, obj=None, *, client=None, action=AccessLogEntry.Action.VIEW, detail=""):
-    """Write one append-only access-log entry for this request."""
-    return AccessLogEntry.objects.create(
+def access_entry(
+    request,
+    obj=None,
+    *,
+    model=None,
+    object_id=None,
+    record_label=None,
+    client=None,
+    client_id=None,
+    action=AccessLogEntry.Action.VIEW,
+    detail="",
+) -> AccessLogEntry:
+    """The one way an access-log row is built (unsaved): who, what, from where, why.
+
+    The record is ``obj``, or ``model`` and ``object_id`` when only its history is at hand.
+    Its client is ``client`` (or ``client_id``), else the record's own ``client_id``.
+    """
+    if client is not None:
+        client_id = client.pk
+    if obj is not None:
+        model, object_id = type(obj), obj.pk
+        record_label = str(obj) if record_label is None else record_label
+        client_id = client_id if client_id is not None else getattr(obj, "client_id", None)
+    return AccessLogEntry(
         user=request.user,
         action=action,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
-        record_label=str(obj)[:200] if obj is not None else "",
-        client=client,
+        content_type=ContentType.objects.get_for_model(model) if model is not None else None,
+        object_id=str(object_id) if object_id is not None else "",
+        record_label=(record_label or "")[:200],
+        client_id=client_id,
         ip_address=client_address(request),
         path=request.get_full_path()[:500],
         detail=detail,
     )
 
 
-def log_access_many(request, objects, *, action=AccessLogEntry.Action.VIEW, detail=""):
-    """One entry per record shown, written in one insert so list pages stay bounded.
+def log_access(request, obj=None, **facts) -> AccessLogEntry:
+    """Write one append-only access-log entry for this request (facts: see access_entry)."""
+    entry = access_entry(request, obj, **facts)
+    entry.save()
+    return entry
 
-    Each entry's client is taken from the record's ``client_id`` when it has one.
-    """
-    entries = [
-        AccessLogEntry(
-            user=request.user,
-            action=action,
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=str(obj.pk),
-            record_label=str(obj)[:200],
-            client_id=getattr(obj, "client_id", None),
-            ip_address=client_address(request),
-            path=request.get_full_path()[:500],
-            detail=detail,
-        )
-        for obj in objects
-    ]
+
+def log_access_many(request, objects, **facts) -> list[AccessLogEntry]:
+    """One entry per record shown, written in one insert so list pages stay bounded."""
+    entries = [access_entry(request, obj, **facts) for obj in objects]
     return AccessLogEntry.objects.bulk_create(entries) if entries else []

@@ -5,13 +5,76 @@ changed or deleted, superusers included. (Reverting a record from an old version
 for everyone too: see housingfirst.audit_log.middleware.)
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .audit import change_reason
 from .audit_log import registry
+from .forms import STALE_EDIT_MESSAGE
 from .models import AccessLogEntry, AuditChainHead, ChangeLogEntry
+from .versioning import StaleEdit, VersionedModel, current_version, save_versioned
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The admin's edit form carries the version it was opened at, like every edit page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        opened_at = cleaned.get("version")
+        if self.instance.pk is not None and opened_at is not None:
+            if current_version(type(self.instance), self.instance.pk) != opened_at:
+                raise forms.ValidationError(STALE_EDIT_MESSAGE)
+        return cleaned
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Admin saves land in history with the admin user and a reason saying where they came
+    from; versioned records refuse a stale save (``housingfirst.versioning``)."""
+
+    def _versioned(self) -> bool:
+        return issubclass(self.model, VersionedModel)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if self._versioned() and "form" not in kwargs:
+            kwargs["form"] = type(
+                f"{self.model.__name__}AdminForm", (VersionedAdminForm, self.form), {}
+            )
+            # The version is the form's own hidden field, not an editable model field.
+            # (fields=None is Django asking which fields the form has: leave that alone.)
+            if "fields" not in kwargs:
+                kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+            if kwargs["fields"] is not None:
+                kwargs["fields"] = [name for name in kwargs["fields"] if name != "version"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._versioned() and self.fieldsets:
+            fieldsets = [*fieldsets, (None, {"fields": ["version"]})]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        reason = "Edited in the admin" if change else "Added in the admin"
+        if not (change and self._versioned()):
+            with change_reason(reason):
+                super().save_model(request, obj, form, change)
+            return
+        try:
+            save_versioned(obj, expected_version=form.cleaned_data.get("version"), reason=reason)
+        except StaleEdit:
+            # Saved by someone else between the form's check and this save: nothing saved.
+            messages.error(request, STALE_EDIT_MESSAGE)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

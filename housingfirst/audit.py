@@ -1,7 +1,9 @@
 """Who or what acted, and why: the context every history row is written in.
 
-Web requests get their user from simple-history's HistoryRequestMiddleware. Jobs and commands
-have no request, so they run inside ``acting_as("job:…")``; services add a reason with
+Who acted: every service takes the acting person and writes inside ``acting_person(by)``, so
+history names them the same way in a web request, a job or the shell (inside a request,
+simple-history's HistoryRequestMiddleware names the same signed-in person). Jobs and commands
+also name themselves with ``acting_as("job:…")``; services add a reason with
 ``change_reason("…")``. A pre-save signal copies both onto each history row; bulk history
 writes (``bulk_create_with_history``), which send no signal, get the same treatment from the
 history models' manager. Every history row, single or bulk, is then sealed into the audit chain
@@ -140,6 +142,29 @@ def change_reason(reason: str):
         yield
     finally:
         _reason.reset(token)
+
+
+@contextlib.contextmanager
+def acting_person(user):
+    """History written inside the block is by this person (None: leave it as it is)."""
+    if user is None:
+        yield
+        return
+    token = _actor_user.set(user)
+    try:
+        yield
+    finally:
+        _actor_user.reset(token)
+
+
+def current_person():
+    """Who is acting: the person given to ``acting_person``, else the request's signed-in user."""
+    user = _actor_user.get()
+    if user is not None:
+        return user
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def current_actor() -> str:

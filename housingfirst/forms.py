@@ -1,7 +1,8 @@
 """Form pieces every app uses: native date inputs and optimistic locking."""
 
 from django import forms
-from django.db import transaction
+
+from .versioning import StaleEdit, current_version
 
 
 class DateInput(forms.DateInput):
@@ -24,15 +25,11 @@ STALE_EDIT_MESSAGE = (
 )
 
 
-class StaleEdit(Exception):
-    pass
-
-
 class VersionedModelForm(forms.ModelForm):
-    """Refuses to overwrite a record that changed since the form was opened.
-
-    The model needs a ``version`` integer field. The check runs under a row lock at save time,
-    so two people saving at once cannot both win.
+    """An edit form that carries the version the person started from (``housingfirst.
+    versioning``). It saves nothing itself: the view hands ``form.instance`` and
+    ``form.cleaned_data["version"]`` to a service, which saves with ``save_versioned``; when
+    that raises ``StaleEdit`` the view calls ``form.refuse_stale(error)``.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -41,32 +38,18 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
 
-    def _current_version(self, lock=False):
-        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
-        if lock:
-            rows = rows.select_for_update()
-        return rows.values_list("version", flat=True).first()
-
-    def _refuse_stale(self, current):
-        # Let a deliberate second save go through: the person has now seen the newer record.
-        data = self.data.copy()
-        data[self.add_prefix("version")] = current
-        self.data = data
-        self.add_error(None, STALE_EDIT_MESSAGE)
-
     def clean(self):
         cleaned = super().clean()
-        current = self._current_version()
-        if cleaned.get("version") is not None and current != cleaned["version"]:
-            self._refuse_stale(current)
+        if self.instance.pk is not None and cleaned.get("version") is not None:
+            current = current_version(type(self.instance), self.instance.pk)
+            if current != cleaned["version"]:
+                self.refuse_stale(StaleEdit(current))
         return cleaned
 
-    def save(self, commit=True):
-        assert commit, "versioned forms save at once, under a lock"
-        with transaction.atomic():
-            current = self._current_version(lock=True)
-            if current != self.cleaned_data["version"]:
-                self._refuse_stale(current)
-                raise StaleEdit
-            self.instance.version = current + 1
-            return super().save(commit=True)
+    def refuse_stale(self, error: StaleEdit) -> None:
+        """Say the record changed meanwhile; keep the person's entries. A deliberate second
+        save then goes through: the person has now seen the newer record."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = error.current_version
+        self.data = data
+        self.add_error(None, STALE_EDIT_MESSAGE)

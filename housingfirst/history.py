@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.apps import apps
 from django.utils import timezone
 
 from .audit import secret_fields
@@ -172,7 +171,7 @@ def record_label(row, names: Names | None = None) -> str:
 
 def _collect_names(rows_by_model, snapshots) -> Names:
     names = Names()
-    client_model = apps.get_model("clients", "Client")
+    client_model = registry.client_model()
     for history_model, rows in rows_by_model.items():
         client_column = registry.client_attname(history_model.instance_type)
         relations = [f for f in _tracked_fields(history_model) if f.is_relation]
@@ -289,9 +288,7 @@ def describe(pairs, *, keep_empty: bool = True) -> list[ChangeEntry]:
                 model_label=model._meta.label_lower,
                 object_id=str(getattr(row, model._meta.pk.attname)),
                 client_id=client_id,
-                client_label=(
-                    names.get(apps.get_model("clients", "Client"), client_id) if client_id else ""
-                ),
+                client_label=(names.get(registry.client_model(), client_id) if client_id else ""),
                 actor=getattr(row, "history_actor", ""),
             )
         )

@@ -15,32 +15,10 @@ class Role(StrEnum):
 
 STAFF_GROUPS = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.AUDITOR)
 
-# Model permissions each group holds, as (app label, model name or "*", actions). Object scope
-# (which clients) is decided elsewhere; these say what kind of thing a role may do at all.
-# Auditors hold view permissions only: read-only by construction.
-ROLE_PERMISSIONS = {
-    Role.CASE_MANAGER: [
-        ("clients", "client", "view add change"),
-        ("clients", "assignment", "view"),
-        ("clients", "team", "view"),
-        ("placements", "*", "view add change"),
-        ("referrals", "*", "view add change"),
-        ("reminders", "*", "view change"),
-    ],
-    Role.SUPERVISOR: [
-        ("clients", "*", "view add change"),
-        ("placements", "*", "view add change"),
-        ("referrals", "*", "view add change"),
-        ("reminders", "*", "view change"),
-    ],
-    Role.AUDITOR: [
-        ("clients", "*", "view"),
-        ("placements", "*", "view"),
-        ("referrals", "*", "view"),
-        ("reminders", "*", "view"),
-        ("housingfirst", "*", "view"),
-    ],
-}
+# A role is a group membership, and it decides what kind of page a person may use (views check
+# it with ``role_required``); which records they reach is decided by object scope (their
+# caseload's object permissions, their teams). The groups hold no model permissions: none
+# would be checked, and a global "view client" would look like access to every client.
 
 # Highest first: a person in several groups acts in the widest role.
 _PRECEDENCE = (Role.SUPERVISOR, Role.CASE_MANAGER, Role.AUDITOR)
@@ -77,49 +55,3 @@ def role_required(*roles: Role):
         return wrapper
 
     return decorator
-
-
-def _wanted_permissions(apps_registry, Permission, ContentType):
-    wanted = {}
-    for role, grants in ROLE_PERMISSIONS.items():
-        codenames = set()
-        for app_label, model_name, actions in grants:
-            try:
-                app_config = apps_registry.get_app_config(app_label)
-            except LookupError:
-                continue
-            for model in app_config.get_models():
-                name = model._meta.model_name
-                if model_name not in ("*", name):
-                    continue
-                is_history = name.startswith("historical")
-                for action in actions.split():
-                    if is_history and action != "view":
-                        continue  # history is written by the system, never by hand
-                    codenames.add((app_label, f"{action}_{name}"))
-        wanted[role] = codenames
-    return wanted
-
-
-def sync_role_permissions(sender=None, **kwargs):
-    """Give each staff group exactly the model permissions ROLE_PERMISSIONS names.
-
-    Runs after every migrate, so a model added by a later migration joins its roles.
-    """
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    # post_migrate fires once per app; act once, after the last app's permissions exist.
-    last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
-    if sender is not None and sender is not last_app:
-        return
-
-    wanted = _wanted_permissions(apps, Permission, ContentType)
-    permissions = {
-        (p.content_type.app_label, p.codename): p
-        for p in Permission.objects.select_related("content_type")
-    }
-    for role, codenames in wanted.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.set([permissions[c] for c in codenames if c in permissions])

@@ -4,6 +4,7 @@ With no variables set the app runs on an embedded SQLite file and an embedded (f
 Celery broker. Production switches are variables, never another settings file.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,6 +55,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The people the records are about: the core's audit trail and access log file every record
+# under its client through this model, named here so the core imports no app.
+AUDIT_CLIENT_MODEL = "clients.Client"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +75,8 @@ INSTALLED_APPS = [
     "placements",
     "referrals",
     "reminders",
+    "caseloads",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +111,8 @@ TEMPLATES = [
                 "housingfirst.context_processors.navigation",
                 "reminders.context_processors.navigation",
             ],
+            # {{ user|person }} on every page: one way to name staff (housingfirst/people.py).
+            "builtins": ["housingfirst.templatetags.people"],
         },
     },
 ]
@@ -150,6 +159,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Throttle on the reader's real address, the same one the access log records.
+AXES_CLIENT_IP_CALLABLE = "housingfirst.access_log.client_address"
+
+# Reverse proxies in front of the app (compose: one). Their X-Forwarded-For is believed only
+# when the request comes from one of these networks (default: loopback and private ranges).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+TRUSTED_PROXY_NETWORKS = [
+    ipaddress.ip_network(network.strip())
+    for network in os.environ.get(
+        "TRUSTED_PROXY_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
+    ).split(",")
+    if network.strip()
+]
 
 # Security: safe by default whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,7 +5,7 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("pages.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -13,12 +13,12 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("clients/", include("clients.urls")),
+    path("clients/", include("pages.client_urls")),
     path("clients/<int:client_id>/", include("placements.urls")),
     path("clients/<int:client_id>/", include("referrals.client_urls")),
     path("referrals/", include("referrals.urls")),
     path("reminders/", include("reminders.urls")),
-    path("caseloads/", include("clients.caseload_urls")),
+    path("caseloads/", include("caseloads.urls")),
     path("audit/", include("housingfirst.audit_log.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,43 +3,12 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from clients.models import Client
-from housingfirst.roles import Role, role_of
-from reminders.views import home_reminders
 
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    """Each role's starting point: caseload, team, or the latest changes."""
-    role = role_of(request.user)
-    context = {"role": role}
-    if role is Role.CASE_MANAGER:
-        context["caseload"] = (
-            Client.objects.filter(case_manager=request.user)
-            .select_related("team")
-            .order_by("last_name", "first_name")[:50]
-        )
-        context["caseload_size"] = Client.objects.filter(case_manager=request.user).count()
-        context.update(home_reminders(request.user))
-    elif role is Role.SUPERVISOR:
-        from clients.caseloads import supervisor_home
-
-        context.update(supervisor_home(request.user))
-    elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
-        from housingfirst.audit_log import changelog
-        from housingfirst.audit_log.views import log_protected_entries
-
-        context["latest_changes"] = changelog.latest_client_changes(10)
-        context["latest_access"] = changelog.access_log_page(changelog.Filters(), size=10).items
-        log_protected_entries(request, context["latest_changes"], "Home page: latest changes")
-    return render(request, "home.html", context)
 
 
 def _check_database() -> bool:

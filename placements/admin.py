@@ -1,23 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from housingfirst.audit import change_reason
+from housingfirst.admin import AuditedAdmin
 
 from .models import Contact, Placement, SubsidyType
 
 
-class ReasonedHistoryAdmin(SimpleHistoryAdmin):
-    """Admin saves land in history with the admin user and a reason saying where they came from."""
-
-    def save_model(self, request, obj, form, change):
-        if change and hasattr(obj, "version"):
-            obj.version += 1
-        with change_reason("Edited in the admin" if change else "Added in the admin"):
-            super().save_model(request, obj, form, change)
-
-
 @admin.register(SubsidyType)
-class SubsidyTypeAdmin(ReasonedHistoryAdmin):
+class SubsidyTypeAdmin(AuditedAdmin):
     list_display = ["name", "is_active", "description"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -28,7 +17,7 @@ class SubsidyTypeAdmin(ReasonedHistoryAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(ReasonedHistoryAdmin):
+class PlacementAdmin(AuditedAdmin):
     list_display = [
         "client",
         "address",
@@ -42,21 +31,21 @@ class PlacementAdmin(ReasonedHistoryAdmin):
     search_fields = ["address", "landlord_name", "client__first_name", "client__last_name"]
     raw_id_fields = ["client"]
     date_hierarchy = "move_in_date"
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Contact)
-class ContactAdmin(ReasonedHistoryAdmin):
+class ContactAdmin(AuditedAdmin):
     list_display = ["client", "kind", "occurred_at", "made_by"]
     list_filter = ["kind"]
     list_select_related = ["client", "made_by"]
     search_fields = ["client__first_name", "client__last_name", "note"]
     raw_id_fields = ["client", "made_by"]
     date_hierarchy = "occurred_at"
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
 
     def has_delete_permission(self, request, obj=None):
         return False

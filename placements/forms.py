@@ -54,9 +54,7 @@ class ModelRulesForm(forms.ModelForm):
 
 
 class VersionedRulesForm(ModelRulesForm, VersionedModelForm):
-    def mark_stale(self):
-        """Someone saved the record between validation and save: say so, keep the entries."""
-        self._refuse_stale(self._current_version())
+    """An edit form that shows every model rule and carries the version it was opened at."""
 
 
 def _subsidy_types(current=None):

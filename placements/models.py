@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from housingfirst.audit import audit_history
 from housingfirst.roles import Role, role_of
+from housingfirst.versioning import VersionedModel
 
 from .destinations import (
     Destination,
@@ -70,17 +71,6 @@ class PlacementQuerySet(models.QuerySet):
         """Every placement the client lived in, current or past."""
         return self.filter(move_in_date__isnull=False)
 
-    def with_state(self):
-        """Annotate ``placement_state`` (a Placement.State value) in SQL."""
-        return self.annotate(
-            placement_state=Case(
-                When(exit_date__isnull=False, then=Value(Placement.State.EXITED)),
-                When(move_in_date__isnull=False, then=Value(Placement.State.HOUSED)),
-                default=Value(Placement.State.SEARCHING),
-                output_field=models.CharField(),
-            )
-        )
-
     def with_destination_group(self):
         """Annotate ``exit_group`` (a DestinationGroup value, or None) in SQL: the HUD group
         of the exit destination, e.g. to count exits by group."""
@@ -122,7 +112,7 @@ def housed_days_expression(as_of: date):
     return DaysBetween(end, F("move_in_date"))
 
 
-class Placement(models.Model):
+class Placement(VersionedModel):
     """One housing placement: the search for a unit, the tenancy, and its end if it ends."""
 
     class State(models.TextChoices):
@@ -198,7 +188,6 @@ class Placement(models.Model):
     exit_note = models.TextField(max_length=2000, blank=True)
 
     # Optimistic lock: a save carrying an older version is refused (see housingfirst.forms).
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -282,13 +271,6 @@ class Placement(models.Model):
         return self.exit_date is None
 
     @property
-    def subsidy_pays(self):
-        """The part of the rent the subsidy pays, when rent and share are both known."""
-        if self.monthly_rent is None or self.tenant_share is None:
-            return None
-        return self.monthly_rent - self.tenant_share
-
-    @property
     def destination_group(self) -> DestinationGroup | None:
         return destination_group(self.exit_destination)
 
@@ -360,7 +342,7 @@ class ContactQuerySet(models.QuerySet):
         return self.exclude(kind=Contact.Kind.OUTREACH_ATTEMPT)
 
 
-class Contact(models.Model):
+class Contact(VersionedModel):
     """A home visit, phone call, office visit or outreach attempt. Never deleted from the UI."""
 
     class Kind(models.TextChoices):
@@ -378,7 +360,6 @@ class Contact(models.Model):
     )
     note = models.TextField(max_length=2000, blank=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -396,10 +377,6 @@ class Contact(models.Model):
     def __str__(self):
         when = timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M")
         return f"{self.get_kind_display()}, {when}"
-
-    @property
-    def client_reached(self) -> bool:
-        return self.kind != self.Kind.OUTREACH_ATTEMPT
 
     def can_be_edited_by(self, user, *, supervises_client: bool | None = None) -> bool:
         """The author, a supervisor of the client's team, or an administrator.

@@ -1,8 +1,10 @@
 """Every write to placements and contacts, each with the reason it is recorded in history.
 
-The acting user comes from the request (HistoryRequestMiddleware) or, for jobs and commands,
-from ``housingfirst.audit.acting_as``. Edits carry the version the person saw: a record saved
-by someone else in between is refused with ``StaleEdit`` rather than overwritten.
+Every service takes the acting person (``by``) and writes as them (``housingfirst.audit.
+acting_person``), in a request or not. Edits carry the version the person saw: a record saved
+by someone else in between is refused with ``StaleEdit`` rather than overwritten
+(``housingfirst.versioning``). Each write announces what happened (``placements.events``) for
+whoever reacts, in the same transaction; housing code never calls service code.
 """
 
 from datetime import date, datetime
@@ -12,36 +14,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client
-from housingfirst.audit import change_reason
-from housingfirst.forms import StaleEdit
-from reminders.services import reminders_client_changed
+from housingfirst.audit import acting_person, change_reason
+from housingfirst.versioning import save_versioned
 
+from .events import contact_changed, placement_changed
 from .models import Contact, Placement
 
 
-def _save_versioned(instance, *, expected_version: int | None, reason: str):
-    """Validate and save an edited record under a row lock, refusing a stale version."""
-    with transaction.atomic():
-        current = (
-            type(instance)
-            ._default_manager.select_for_update()
-            .filter(pk=instance.pk)
-            .values_list("version", flat=True)
-            .get()
+@transaction.atomic
+def _save_edit(instance, *, by, expected_version: int | None, reason: str, event):
+    """Save an edited placement or contact (refusing a stale version) and announce it."""
+    with acting_person(by):
+        save_versioned(instance, expected_version=expected_version, reason=reason)
+        event.announce(
+            sender=type(instance), client_id=instance.client_id, by=by, reason=f"Resolved: {reason}"
         )
-        if expected_version is not None and current != expected_version:
-            raise StaleEdit
-        instance.full_clean()
-        instance.version = current + 1
-        with change_reason(reason):
-            instance.save()
-        # Reminders whose cause went away (a visit, a renewed lease, an exit) close at once.
-        reminders_client_changed(client_id=instance.client_id, reason=f"Resolved: {reason}")
     return instance
 
 
 @transaction.atomic
-def placement_create(*, placement: Placement) -> Placement:
+def placement_create(*, placement: Placement, by=None) -> Placement:
     """Start a placement for ``placement.client`` (a housing search, or an existing tenancy).
 
     After an earlier exit this is a rehousing: the new placement continues the story.
@@ -52,15 +44,24 @@ def placement_create(*, placement: Placement) -> Placement:
     placement.full_clean()
     rehousing = Placement.objects.exited().filter(client_id=placement.client_id).exists()
     reason = "New placement after an exit (rehousing)" if rehousing else "Placement added"
-    with change_reason(reason):
+    with acting_person(by), change_reason(reason):
         placement.save()
+        placement_changed.announce(
+            sender=Placement, client_id=placement.client_id, by=by, reason=f"Resolved: {reason}"
+        )
     return placement
 
 
-def placement_update(*, placement: Placement, expected_version: int | None = None) -> Placement:
+def placement_update(
+    *, placement: Placement, by=None, expected_version: int | None = None
+) -> Placement:
     """Save corrected details of a placement (fields already set on the instance)."""
-    return _save_versioned(
-        placement, expected_version=expected_version, reason="Placement details edited"
+    return _save_edit(
+        placement,
+        by=by,
+        expected_version=expected_version,
+        reason="Placement details edited",
+        event=placement_changed,
     )
 
 
@@ -71,6 +72,7 @@ def placement_record_move_in(
     address: str | None = None,
     lease_start: date | None = None,
     lease_end: date | None = None,
+    by=None,
     expected_version: int | None = None,
 ) -> Placement:
     """The client moved in: the placement becomes housed from ``move_in_date``."""
@@ -81,7 +83,13 @@ def placement_record_move_in(
         placement.lease_start = lease_start
     if lease_end is not None:
         placement.lease_end = lease_end
-    return _save_versioned(placement, expected_version=expected_version, reason="Move-in recorded")
+    return _save_edit(
+        placement,
+        by=by,
+        expected_version=expected_version,
+        reason="Move-in recorded",
+        event=placement_changed,
+    )
 
 
 def placement_record_exit(
@@ -92,6 +100,7 @@ def placement_record_exit(
     exit_destination: int,
     exit_rental_subsidy_type: int | None = None,
     exit_note: str = "",
+    by=None,
     expected_version: int | None = None,
 ) -> Placement:
     """The tenancy ended: record when, why, and where the client went (HUD destination)."""
@@ -100,7 +109,13 @@ def placement_record_exit(
     placement.exit_destination = exit_destination
     placement.exit_rental_subsidy_type = exit_rental_subsidy_type
     placement.exit_note = exit_note.strip()
-    return _save_versioned(placement, expected_version=expected_version, reason="Exit recorded")
+    return _save_edit(
+        placement,
+        by=by,
+        expected_version=expected_version,
+        reason="Exit recorded",
+        event=placement_changed,
+    )
 
 
 @transaction.atomic
@@ -121,11 +136,12 @@ def contact_log(
         note=note.strip(),
     )
     contact.full_clean()
-    with change_reason(f"{contact.get_kind_display()} logged"):
+    reason = f"{contact.get_kind_display()} logged"
+    with acting_person(made_by), change_reason(reason):
         contact.save()
-    reminders_client_changed(
-        client_id=client.pk, by=made_by, reason=f"Resolved: {contact.get_kind_display()} logged"
-    )
+        contact_changed.announce(
+            sender=Contact, client_id=client.pk, by=made_by, reason=f"Resolved: {reason}"
+        )
     return contact
 
 
@@ -134,4 +150,10 @@ def contact_update(*, contact: Contact, edited_by, expected_version: int | None 
     if not contact.can_be_edited_by(edited_by):
         raise PermissionDenied
     contact.note = contact.note.strip()
-    return _save_versioned(contact, expected_version=expected_version, reason="Contact edited")
+    return _save_edit(
+        contact,
+        by=edited_by,
+        expected_version=expected_version,
+        reason="Contact edited",
+        event=contact_changed,
+    )

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clients.access import get_client_for
-from housingfirst.forms import StaleEdit
 from housingfirst.history import change_entries
+from housingfirst.versioning import StaleEdit
 
 from . import selectors, services
 from .forms import (
@@ -58,7 +58,7 @@ def placement_create(request, client_id):
     form = PlacementForm(request.POST or None, instance=Placement(client=client))
     if request.method == "POST" and form.is_valid():
         try:
-            services.placement_create(placement=form.instance)
+            services.placement_create(placement=form.instance, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -81,8 +81,8 @@ def _versioned_edit(request, client, form, save, *, title, submit_label, success
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
-        except StaleEdit:
-            form.mark_stale()
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         except ValidationError as error:  # a rule broken by someone else's save meanwhile
             form.add_error(None, error)
         else:
@@ -111,7 +111,7 @@ def placement_edit(request, client_id, pk):
         client,
         form,
         lambda form: services.placement_update(
-            placement=form.instance, expected_version=form.cleaned_data["version"]
+            placement=form.instance, by=request.user, expected_version=form.cleaned_data["version"]
         ),
         title="Edit placement",
         submit_label="Save placement",
@@ -138,6 +138,7 @@ def placement_move_in(request, client_id, pk):
             address=form.cleaned_data["address"],
             lease_start=form.cleaned_data["lease_start"],
             lease_end=form.cleaned_data["lease_end"],
+            by=request.user,
             expected_version=form.cleaned_data["version"],
         ),
         title="Record move-in",
@@ -166,6 +167,7 @@ def placement_exit(request, client_id, pk):
             exit_destination=form.cleaned_data["exit_destination"],
             exit_rental_subsidy_type=form.cleaned_data["exit_rental_subsidy_type"],
             exit_note=form.cleaned_data["exit_note"],
+            by=request.user,
             expected_version=form.cleaned_data["version"],
         ),
         title="Record exit",
@@ -217,8 +219,8 @@ def contact_edit(request, client_id, pk):
                 edited_by=request.user,
                 expected_version=form.cleaned_data["version"],
             )
-        except StaleEdit:
-            form.mark_stale()
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, "Contact saved.")
             return _back_to_client(client, "timeline-heading")

@@ -24,14 +24,12 @@ Two forms of the one rule: ``next_visit_due`` for one client (pure Python, from 
 through ten thousand clients in one query and filter on ``next_visit_due__lte=today``).
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Case, DateField, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 
 from .expressions import AddDays
 from .models import Contact, Placement
@@ -81,40 +79,6 @@ def next_visit_due(
     if reference < move_in_date + timedelta(days=rhythm.weekly_days):
         return reference + timedelta(days=WEEK)
     return reference + timedelta(days=rhythm.monthly_days)
-
-
-def last_visit_on(
-    contacts: Iterable[Contact], *, since: date, rhythm: VisitRhythm | None = None
-) -> date | None:
-    """Local date of the latest counted contact on or after ``since``, from loaded contacts."""
-    rhythm = rhythm or VisitRhythm.from_settings()
-    days = [
-        timezone.localdate(contact.occurred_at)
-        for contact in contacts
-        if rhythm.counts(contact) and timezone.localdate(contact.occurred_at) >= since
-    ]
-    return max(days, default=None)
-
-
-def next_visit_due_for(
-    placement: Placement | None,
-    contacts: Iterable[Contact],
-    *,
-    rhythm: VisitRhythm | None = None,
-) -> date | None:
-    """When the next visit is due for this placement, given the client's contacts.
-
-    None unless the placement is housed (moved in, not exited). ``contacts`` may hold every
-    contact of the client or only those since move-in; other kinds are ignored.
-    """
-    if placement is None or placement.state is not Placement.State.HOUSED:
-        return None
-    rhythm = rhythm or VisitRhythm.from_settings()
-    return next_visit_due(
-        move_in_date=placement.move_in_date,
-        last_visit_on=last_visit_on(contacts, since=placement.move_in_date, rhythm=rhythm),
-        rhythm=rhythm,
-    )
 
 
 def with_visit_schedule(clients: QuerySet, *, rhythm: VisitRhythm | None = None) -> QuerySet:

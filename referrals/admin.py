@@ -6,13 +6,14 @@ through pages that write the access log.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from housingfirst.admin import AuditedAdmin
 
 from .models import Provider
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(AuditedAdmin):
     list_display = [
         "name",
         "offers_mental_health",
@@ -48,8 +49,3 @@ class ProviderAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Referrals and consents keep pointing at their provider; deactivate instead.
         return False
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from clients.models import Client
 from housingfirst.audit import audit_history
 from housingfirst.roles import Role, role_of
+from housingfirst.versioning import VersionedModel
 
 
 class ServiceType(models.TextChoices):
@@ -52,7 +53,7 @@ class ProviderQuerySet(models.QuerySet):
         return self.filter(**{Provider.offer_field(service_type): True})
 
 
-class Provider(models.Model):
+class Provider(VersionedModel):
     """An outside organisation offering one or more kinds of service."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -69,7 +70,6 @@ class Provider(models.Model):
     is_active = models.BooleanField(
         "active", default=True, help_text="Inactive providers cannot receive new referrals."
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = audit_history()
     objects = ProviderQuerySet.as_manager()
@@ -125,17 +125,8 @@ class ConsentQuerySet(models.QuerySet):
             consents = consents.exclude(_protected_consent_condition())
         return consents
 
-    def expiring_within(self, days: int, on: date | None = None):
-        """Current consents whose last valid day falls within ``days`` days (reminders)."""
-        on = on or timezone.localdate()
-        return self.current(on).filter(expires_on__lte=on + timedelta(days=days))
 
-    def needed_by_open_referrals(self):
-        """Consents that a referral already with the provider was sent under (reminders)."""
-        return self.filter(referrals__status__in=Referral.WITH_PROVIDER).distinct()
-
-
-class Consent(models.Model):
+class Consent(VersionedModel):
     """A release of information: the client allows us to share with one provider.
 
     Revoking never deletes: it records the revocation date and who recorded it.
@@ -164,7 +155,6 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     revocation_note = models.TextField(max_length=2000, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = audit_history()
     objects = ConsentQuerySet.as_manager()
@@ -252,7 +242,7 @@ class ReferralQuerySet(models.QuerySet):
         )
 
 
-class Referral(models.Model):
+class Referral(VersionedModel):
     """One voluntary referral of a client to a provider for one service type."""
 
     class Status(models.TextChoices):
@@ -340,7 +330,6 @@ class Referral(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = audit_history()
     objects = ReferralQuerySet.as_manager()

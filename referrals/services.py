@@ -2,7 +2,8 @@
 
 Each step locks the referral row (two clicks, or two people, cannot both advance it), checks
 ``Referral.TRANSITIONS``, stamps the step's date and the acting person, and saves once with a
-change reason, so the history shows every step with who took it and why.
+change reason, so the history shows every step with who took it and why. Each write announces
+what happened (``referrals.events``) for whoever reacts, inside the same transaction.
 """
 
 from datetime import date, datetime
@@ -12,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client
-from housingfirst.audit import change_reason
-from reminders.services import reminders_client_changed, reminders_referral_moved
+from housingfirst.audit import acting_person, change_reason
+from housingfirst.versioning import save_versioned
 
+from .events import consent_changed, referral_moved, referral_notes_changed, referral_offered
 from .models import Consent, Provider, Referral, ServiceType
 
 Status = Referral.Status
@@ -39,12 +41,6 @@ def refusal_message(referral: Referral, to: str) -> str:
             "offer a new referral if the client wants to try again."
         )
     return f"A referral that is “{current}” cannot move to “{target}”. Nothing was changed."
-
-
-def _as_user(instance, user):
-    # Web requests already carry the user; jobs and commands do not, so set it explicitly.
-    if user is not None:
-        instance._history_user = user
 
 
 @transaction.atomic
@@ -77,11 +73,9 @@ def referral_offer(
         status_changed_by=offered_by,
     )
     referral.full_clean()
-    _as_user(referral, offered_by)
-    with change_reason("Referral offered"):
+    with acting_person(offered_by), change_reason("Referral offered"):
         referral.save()
-    if follow_up_on is not None:
-        reminders_client_changed(client_id=client.pk, by=offered_by)
+        referral_offered.announce(sender=Referral, referral=referral, by=offered_by)
     return referral
 
 
@@ -149,11 +143,9 @@ def referral_move(
         locked.outcome_note = outcome_note
     if follow_up_on is not None:
         locked.follow_up_on = follow_up_on
-    locked.version += 1
-    _as_user(locked, by)
-    with change_reason(reason):
+    with acting_person(by), change_reason(reason):
         locked.save()
-    reminders_referral_moved(referral=locked, by=by)
+        referral_moved.announce(sender=Referral, referral=locked, by=by)
     return locked
 
 
@@ -188,12 +180,11 @@ def consent_record(*, consent: Consent, recorded_by, at: datetime | None = None)
     consent.recorded_by = recorded_by
     consent.recorded_at = at or timezone.now()
     consent.full_clean()
-    _as_user(consent, recorded_by)
-    with change_reason("Release of information recorded"):
+    with acting_person(recorded_by), change_reason("Release of information recorded"):
         consent.save()
-    reminders_client_changed(
-        client_id=consent.client_id, by=recorded_by, reason="Resolved: release renewed"
-    )
+        consent_changed.announce(
+            sender=Consent, consent=consent, by=recorded_by, reason="Resolved: release renewed"
+        )
     return consent
 
 
@@ -216,11 +207,46 @@ def consent_revoke(*, consent: Consent, revoked_on: date, revoked_by, note: str 
     locked.revoked_by = revoked_by
     locked.revocation_note = note
     locked.full_clean()
-    locked.version += 1
-    _as_user(locked, revoked_by)
-    with change_reason("Release of information revoked"):
+    with acting_person(revoked_by), change_reason("Release of information revoked"):
         locked.save()
-    reminders_client_changed(
-        client_id=locked.client_id, by=revoked_by, reason="Resolved: release revoked"
-    )
+        consent_changed.announce(
+            sender=Consent, consent=locked, by=revoked_by, reason="Resolved: release revoked"
+        )
     return locked
+
+
+@transaction.atomic
+def referral_notes_update(
+    *, referral: Referral, by, expected_version: int | None, follow_up_on=None, outcome_note=None
+) -> Referral:
+    """Change a referral's follow-up date or outcome note (outside the workflow's steps).
+
+    The fields are already set on ``referral`` (an edit form's instance) unless given here.
+    """
+    if follow_up_on is not None:
+        referral.follow_up_on = follow_up_on
+    if outcome_note is not None:
+        referral.outcome_note = outcome_note
+    with acting_person(by):
+        save_versioned(
+            referral, expected_version=expected_version, reason="Follow-up or outcome note updated"
+        )
+        referral_notes_changed.announce(sender=Referral, referral=referral, by=by)
+    return referral
+
+
+@transaction.atomic
+def provider_add(*, provider: Provider, by) -> Provider:
+    """Add a service provider (supervisors and administrators)."""
+    provider.full_clean()
+    with acting_person(by), change_reason("Provider added"):
+        provider.save()
+    return provider
+
+
+def provider_update(*, provider: Provider, by, expected_version: int | None) -> Provider:
+    """Save corrected details of a provider, refusing a stale version."""
+    with acting_person(by):
+        return save_versioned(
+            provider, expected_version=expected_version, reason="Provider details updated"
+        )

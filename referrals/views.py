@@ -20,11 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.access import can_change_clients, get_client_for
 from housingfirst.access_log import log_access_many
-from housingfirst.audit import change_reason
-from housingfirst.forms import StaleEdit
 from housingfirst.history import change_entries
 from housingfirst.roles import Role, role_of, role_required
-from reminders.services import reminders_client_changed
+from housingfirst.versioning import StaleEdit
 
 from . import services
 from .forms import (
@@ -273,13 +271,13 @@ def referral_edit(request, client_id, referral_id):
     form = ReferralNotesForm(request.POST or None, instance=referral)
     if request.method == "POST" and form.is_valid():
         try:
-            with change_reason("Follow-up or outcome note updated"):
-                form.save()
-            reminders_client_changed(
-                client_id=client.pk, by=request.user, reason="Resolved: follow-up date changed"
+            services.referral_notes_update(
+                referral=form.instance,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
             )
-        except StaleEdit:
-            pass  # the form now carries the conflict message
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, "Referral saved.")
             return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
@@ -396,8 +394,7 @@ def provider_list(request):
 def provider_new(request):
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with change_reason("Provider added"):
-            provider = form.save()
+        provider = services.provider_add(provider=form.instance, by=request.user)
         messages.success(request, f"{provider} added.")
         return redirect("referrals:providers")
     return render(request, "referrals/provider_form.html", {"form": form})
@@ -410,10 +407,13 @@ def provider_edit(request, provider_id):
     form = ProviderEditForm(request.POST or None, instance=provider)
     if request.method == "POST" and form.is_valid():
         try:
-            with change_reason("Provider details updated"):
-                form.save()
-        except StaleEdit:
-            pass
+            services.provider_update(
+                provider=form.instance,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, f"{provider} saved.")
             return redirect("referrals:providers")

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from clients.models import Client
 from housingfirst.audit import audit_history
-from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
 
 
@@ -201,12 +200,6 @@ class Reminder(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in self.PENDING
-
-    @property
-    def closed_by_name(self) -> str:
-        if self.closed_by_id:
-            return person_name(self.closed_by)
-        return self.closed_by_job
 
     def detail(self) -> str:
         """A line about the subject for pages; never names the service or provider of a

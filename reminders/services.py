@@ -10,14 +10,15 @@ Idempotent: a reminder is the same reminder when its client, kind, subject and d
 (the database refuses a second one), so running the sweep twice, or two sweeps at once, makes
 each reminder once.
 
-Other apps call in when something changes, inside their own transaction:
+Reactions (``reminders.reactions``) call in when a domain app announces a change, inside
+that change's transaction:
 
 - ``reminders_client_changed``: a contact, placement or consent changed; open reminders whose
   cause went away close at once (the person sees them vanish), and a refresh of the client's
   reminders is enqueued after commit to make the next ones (the hourly sweep catches up if the
   broker is down);
 - ``reminders_referral_moved``: the referral moved along the workflow; its follow-up is done;
-- ``reminders_reassign_client``: the client has a new case manager; open reminders move.
+- ``reminders_client_reassigned``: the client has a new case manager; open reminders move.
 """
 
 import logging
@@ -34,11 +35,16 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients.models import Client
-from housingfirst.audit import change_reason, current_actor, current_reason
+from housingfirst.audit import (
+    acting_person,
+    change_reason,
+    current_actor,
+    current_person,
+    current_reason,
+)
 from housingfirst.jobs import enqueue_on_commit
 
 from . import rules
@@ -80,15 +86,6 @@ class GenerationReport:
         )
 
 
-def _acting_user(by):
-    """The person acting: given, or the signed-in user of the current web request."""
-    if by is not None:
-        return by
-    request = getattr(HistoricalRecords.context, "request", None)
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
 def _batches(client_ids, batch_size: int):
     """Client querysets of at most ``batch_size`` clients each, by primary-key range."""
     if client_ids is not None:
@@ -113,7 +110,7 @@ def _batches(client_ids, batch_size: int):
 def _close(reminders, *, state, by, reason: str) -> None:
     if not reminders:
         return
-    by = _acting_user(by)
+    by = by or current_person()
     now = timezone.now()
     for reminder in reminders:
         reminder.state = state
@@ -121,13 +118,13 @@ def _close(reminders, *, state, by, reason: str) -> None:
         reminder.closed_at = now
         reminder.closed_by = by
         reminder.closed_by_job = "" if by is not None else current_actor()
-    bulk_update_with_history(
-        reminders,
-        Reminder,
-        ["state", "snoozed_until", "closed_at", "closed_by", "closed_by_job"],
-        default_user=by,
-        default_change_reason=reason,
-    )
+    with acting_person(by):
+        bulk_update_with_history(
+            reminders,
+            Reminder,
+            ["state", "snoozed_until", "closed_at", "closed_by", "closed_by_job"],
+            default_change_reason=reason,
+        )
 
 
 def _move(reminders, *, reason: str) -> None:
@@ -243,7 +240,7 @@ def reminders_generate(
     return report
 
 
-# Hooks called by other apps' services ---------------------------------------------------
+# Reactions to domain events (reminders.reactions) ----------------------------------------
 
 
 def reminders_client_changed(*, client_id: int, by=None, reason: str = RESOLVED_REASON) -> None:
@@ -265,7 +262,7 @@ def reminders_referral_moved(*, referral, by=None) -> None:
     reminders_client_changed(client_id=referral.client_id, by=by, reason=reason)
 
 
-def reminders_reassign_client(*, client: Client, case_manager, reason: str = "") -> int:
+def reminders_client_reassigned(*, client: Client, case_manager, reason: str = "") -> int:
     """Move the client's open reminders to their new case manager (with history)."""
     reason = reason or current_reason()
     pending = list(
@@ -300,8 +297,7 @@ def reminder_mark_done(*, reminder: Reminder, by) -> Reminder:
     locked.closed_at = timezone.now()
     locked.closed_by = by
     locked.closed_by_job = ""
-    locked._history_user = by
-    with change_reason("Marked done"):
+    with acting_person(by), change_reason("Marked done"):
         locked.save()
     return locked
 
@@ -324,8 +320,7 @@ def reminder_snooze(*, reminder: Reminder, until: date, by) -> Reminder:
     locked = _locked_pending(reminder)
     locked.state = Reminder.State.SNOOZED
     locked.snoozed_until = until
-    locked._history_user = by
-    with change_reason(f"Snoozed until {until:%Y-%m-%d}"):
+    with acting_person(by), change_reason(f"Snoozed until {until:%Y-%m-%d}"):
         locked.save()
     return locked
 

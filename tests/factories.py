@@ -57,7 +57,7 @@ def make_case_manager(team, username=None, **kwargs):
 def client_of(case_manager, **fields):
     """A client assigned to this case manager through the real service (grants included)."""
     client = ClientFactory(**fields)
-    services.assign_client(
+    services.client_assign(
         client=client, case_manager=case_manager, assigned_by=None, reason="Test set-up"
     )
     client.refresh_from_db()

@@ -121,3 +121,21 @@ def test_no_asset_is_loaded_from_another_host():
     pattern = re.compile(r'<(script|link|img)[^>]+(src|href)="(https?:)?//')
     for template in (ROOT / "templates").rglob("*.html"):
         assert not pattern.search(template.read_text()), template
+
+
+@pytest.mark.django_db
+def test_sign_in_throttling_counts_the_readers_address_behind_the_proxy(program, client, settings):
+    """Behind the proxy every request comes from its address: throttling must not lock out
+    everyone at once, and must follow the one reader who keeps failing."""
+    settings.TRUSTED_PROXY_HOPS = 1
+    proxy = {"REMOTE_ADDR": "172.18.0.5"}
+    wrong = {"username": "cm_own", "password": "wrong"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), wrong, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    # The same person signing in from another reader's address is not locked out.
+    right = {"username": "cm_own", "password": "correct-horse-battery"}
+    response = client.post(reverse("login"), right, HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy)
+    assert response.status_code == 302

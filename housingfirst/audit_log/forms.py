@@ -43,8 +43,7 @@ class AuditFilterForm(forms.Form):
         self.fields["record_type"].choices = [("", "Any record"), *types]
 
     def clean_client(self):
-        from clients.models import Client
-
+        Client = registry.client_model()
         text = self.cleaned_data["client"].strip()
         self.client_ids, self.client_description = None, ""
         if not text:

@@ -8,7 +8,17 @@ list, so a new audited model is covered without any change here.
 from functools import cache
 
 from django.apps import apps
+from django.conf import settings
 from simple_history.utils import get_m2m_reverse_field_name
+
+
+def client_model():
+    """The model of the people the records are about (``settings.AUDIT_CLIENT_MODEL``).
+
+    Named by a setting, as Django names the user model, so the core audit trail needs no
+    import of the app that defines clients (the core sits below every app).
+    """
+    return apps.get_model(settings.AUDIT_CLIENT_MODEL)
 
 
 def audited_models() -> list:
@@ -42,14 +52,14 @@ def client_attname(model) -> str | None:
     a client is its own client, and a record with exactly one foreign key to Client belongs to
     that client (placements, contacts, referrals, consents, assignments, grants, reminders).
     """
-    client_model = apps.get_model("clients", "Client")
     explicit = getattr(model, "AUDIT_CLIENT_FIELD", None)
     if explicit is not None:
         return model._meta.get_field(explicit).attname if explicit else None
-    if model is client_model:
+    client = client_model()
+    if model is client:
         return model._meta.pk.attname
     to_client = [
-        f for f in model._meta.concrete_fields if f.is_relation and f.related_model is client_model
+        f for f in model._meta.concrete_fields if f.is_relation and f.related_model is client
     ]
     return to_client[0].attname if len(to_client) == 1 else None
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..access_log import client_address, log_access_many
+from ..access_log import log_access, log_access_many
 from ..history import change_entries, record_type_name
 from ..models import AccessLogEntry
 from ..roles import Role, role_required
@@ -78,18 +78,15 @@ def access_log(request):
 
 
 def _log_export(request, what: str, filters: changelog.Filters) -> None:
-    from clients.models import Client
-
+    Client = registry.client_model()
     client_ids = filters.client_ids or []
     # An export of one client's records is filed under that client too.
     client = Client.objects.filter(pk=client_ids[0]).first() if len(client_ids) == 1 else None
-    AccessLogEntry.objects.create(
-        user=request.user,
+    log_access(
+        request,
         action=AccessLogEntry.Action.EXPORT,
         record_label=f"{what} (CSV)",
-        client=client,
-        ip_address=client_address(request),
-        path=request.get_full_path()[:500],
+        client_id=client.pk if client else None,
         detail=f"Filter: {filters.describe()}",
     )
 
@@ -154,17 +151,13 @@ def _log_protected_view(request, model, object_id, latest_row, entries) -> None:
             protected = True  # when in doubt, log
     if not protected:
         return
-    from django.contrib.contenttypes.models import ContentType
-
     entry = entries[0] if entries else None
-    AccessLogEntry.objects.create(
-        user=request.user,
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=str(object_id),
-        record_label=(entry.record_label if entry else "")[:200],
+    log_access(
+        request,
+        model=model,
+        object_id=object_id,
+        record_label=entry.record_label if entry else "",
         client_id=entry.client_id if entry else None,
-        ip_address=client_address(request),
-        path=request.get_full_path()[:500],
         detail="Change history",
     )
 

@@ -88,7 +88,7 @@ def test_an_edit_shows_who_when_what_why_and_the_fields(program, login, auditor_
 
 
 def test_related_records_show_names_and_their_client(program, auditor_browser):
-    services.assign_client(
+    services.client_assign(
         client=program.client,
         case_manager=program.teammate,
         assigned_by=program.supervisor,

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.caseloads import caseload_rows
+from caseloads.selectors import caseload_rows
 from clients.models import Client
 from placements.models import Contact
 from referrals.models import Referral, ServiceType

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from clients.caseloads import caseload_sizes, outcome_scope, program_outcomes
+from caseloads.selectors import caseload_sizes, outcome_scope, program_outcomes
 from referrals.models import Referral, ServiceType
 
 from ..factories import ClientFactory, client_of

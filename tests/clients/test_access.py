@@ -131,8 +131,19 @@ def test_reassignment_within_second_team_keeps_the_clients_team(program):
     program.other_team.case_managers.add(program.teammate)  # now in both teams
     program.other_team.supervisors.add(program.supervisor)
     client = program.other_client
-    services.assign_client(
+    services.client_assign(
         client=client, case_manager=program.teammate, assigned_by=program.supervisor, reason="r"
     )
     client.refresh_from_db()
     assert client.team == program.other_team
+
+
+def test_roles_grant_no_model_permission_only_object_scope(program):
+    """A role is a group that views check; the groups hold no model permissions, so nobody
+    holds a global "view client" that would look like access to every client."""
+    from django.contrib.auth.models import Group
+
+    assert not Group.objects.filter(permissions__isnull=False).exists()
+    assert not program.case_manager.has_perm("clients.view_client")
+    assert program.case_manager.has_perm("clients.view_client", program.client)
+    assert not program.case_manager.has_perm("clients.view_client", program.other_client)

@@ -2,6 +2,8 @@ import pytest
 from django.urls import reverse
 
 from clients.models import Client
+from clients.services import client_profile_update
+from housingfirst.forms import STALE_EDIT_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +48,37 @@ def test_staff_without_admin_rights_cannot_open_admin(program, login, who):
     assert response.status_code == 302 and "/admin/login/" in response.url
 
 
-def test_admin_edit_bumps_the_version_so_open_forms_see_a_conflict(program, login):
-    from django.contrib.admin.sites import site
+def _admin_form_data(browser, url):
+    form = browser.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
 
-    from clients.admin import ClientAdmin
 
+def test_admin_refuses_a_stale_save_like_every_page_and_bumps_the_version(program, login):
+    browser = login(program.admin)
+    url = reverse("admin:clients_client_change", args=[program.client.pk])
+    opened = _admin_form_data(browser, url)
     version = program.client.version
-    model_admin = ClientAdmin(Client, site)
-    request = type("Request", (), {"user": program.admin})()
-    model_admin.save_model(request, program.client, form=None, change=True)
+    assert opened["version"] == version
+
+    # A colleague saves the profile while the admin's page is open.
+    profile = Client.objects.get(pk=program.client.pk)
+    profile.phone = "555-0188"
+    client_profile_update(client=profile, by=program.case_manager, expected_version=version)
+
+    stale = browser.post(url, {**opened, "goals": "Set by admin"})
+    assert stale.status_code == 200
+    assert STALE_EDIT_MESSAGE in stale.content.decode()
     program.client.refresh_from_db()
-    assert program.client.version == version + 1
+    assert program.client.goals != "Set by admin"
+    assert program.client.phone == "555-0188" and program.client.version == version + 1
+
+    fresh = _admin_form_data(browser, url)
+    assert browser.post(url, {**fresh, "goals": "Set by admin"}).status_code == 302
+    program.client.refresh_from_db()
+    assert program.client.goals == "Set by admin" and program.client.version == version + 2

@@ -44,7 +44,7 @@ def test_case_manager_edit_appears_in_history_with_user_and_diff(program, login)
 
 
 def test_reassignment_appears_in_history_with_reason_and_grant_changes(program, login):
-    services.assign_client(
+    services.client_assign(
         client=program.client,
         case_manager=program.teammate,
         assigned_by=program.supervisor,
@@ -71,7 +71,7 @@ def test_reassignment_appears_in_history_with_reason_and_grant_changes(program, 
 
 
 def test_reassignment_moves_access_and_keeps_the_past(program, login):
-    services.assign_client(
+    services.client_assign(
         client=program.client,
         case_manager=program.teammate,
         assigned_by=program.supervisor,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.services import grant_client_access
+from clients.services import client_access_grant
 from housingfirst.forms import STALE_EDIT_MESSAGE
 from placements.models import Contact, Placement
 
@@ -99,7 +99,7 @@ def test_placement_of_another_client_is_404_under_my_client(program, login):
 
 def test_contacts_are_edited_by_their_author_or_a_supervisor(program, login):
     # The case manager covers for the teammate: they can log contacts for Tom...
-    grant_client_access(client=program.teammate_client, user=program.case_manager, reason="Cover")
+    client_access_grant(client=program.teammate_client, user=program.case_manager, reason="Cover")
     teammates = ContactFactory(client=program.teammate_client, made_by=program.teammate)
     browser = login(program.case_manager)
     assert browser.get(page_url("contact_create", program.teammate_client)).status_code == 200

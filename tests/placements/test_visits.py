@@ -6,9 +6,10 @@ import pytest
 
 from clients.models import Client
 from placements.models import Contact
-from placements.visits import VisitRhythm, next_visit_due, next_visit_due_for, with_visit_schedule
+from placements.visits import VisitRhythm, next_visit_due, with_visit_schedule
 
 from .factories import PlacementFactory, housed, visit
+from .visit_oracle import next_visit_due_for
 
 pytestmark = pytest.mark.django_db
 

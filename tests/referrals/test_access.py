@@ -146,7 +146,7 @@ def test_substance_use_referral_is_seen_by_the_clients_team_only(
 def test_covering_case_manager_sees_substance_use_referral(program, login, substance_use_referral):
     url = referral_url("detail", substance_use_referral)
     assert login(program.teammate).get(url).status_code == 404
-    client_services.grant_client_access(
+    client_services.client_access_grant(
         client=program.client, user=program.teammate, reason="Cover during leave"
     )
     assert login(program.teammate).get(url).status_code == 200

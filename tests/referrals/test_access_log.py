@@ -155,3 +155,36 @@ def test_access_log_entries_cannot_be_changed_or_deleted(program, login):
     with pytest.raises(TypeError):
         AccessLogEntry.objects.all().delete()
     assert AccessLogEntry.objects.count() == 1
+
+
+PROXY = "172.18.0.5"  # the compose proxy, on the private network
+
+
+def test_behind_the_trusted_proxy_the_log_records_the_readers_address(program, login, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    referral = substance_use(program)
+    # The reader forged a header; the proxy appended the address it really came from.
+    login(program.case_manager).get(
+        detail_url(referral),
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7",
+    )
+    assert entries_for(referral).get().ip_address == "203.0.113.7"
+
+
+def test_a_forwarded_header_from_an_untrusted_peer_is_ignored(program, login, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    referral = substance_use(program)
+    login(program.case_manager).get(
+        detail_url(referral), REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="192.0.2.99"
+    )
+    assert entries_for(referral).get().ip_address == "198.51.100.4"
+
+
+def test_without_a_proxy_the_header_is_never_believed(program, login, settings):
+    settings.TRUSTED_PROXY_HOPS = 0
+    referral = substance_use(program)
+    login(program.case_manager).get(
+        detail_url(referral), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.99"
+    )
+    assert entries_for(referral).get().ip_address == "127.0.0.1"

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from referrals import services
 from referrals.models import Consent
@@ -134,16 +133,3 @@ def test_protected_when_the_provider_offers_substance_use_or_marked(program):
     marked.save()
     assert not plain.is_protected and by_provider.is_protected and marked.is_protected
     assert set(Consent.objects.protected()) == {by_provider, marked}
-
-
-def test_expiring_within_finds_current_consents_ending_soon(program):
-    today = timezone.localdate()
-    soon = consent_for(
-        program.client,
-        ProviderFactory(),
-        by=program.case_manager,
-        signed_on=today - timedelta(days=350),
-        expires_on=today + timedelta(days=15),
-    )
-    consent_for(program.client, ProviderFactory(), by=program.case_manager)  # a year left
-    assert list(Consent.objects.expiring_within(30)) == [soon]

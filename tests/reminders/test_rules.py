@@ -4,7 +4,7 @@ clients, none twice, closed when the cause is resolved, moved on reassignment.""
 import pytest
 
 from clients.models import Client
-from clients.services import assign_client
+from clients.services import client_assign
 from housingfirst.audit import acting_as
 from placements import services as placement_services
 from placements.destinations import Destination
@@ -375,7 +375,7 @@ def test_reassignment_moves_open_reminders_to_the_new_case_manager(program):
     done = pending(program.client)[0]
     services.reminder_mark_done(reminder=done, by=cm)
 
-    assign_client(
+    client_assign(
         client=program.client,
         case_manager=teammate,
         assigned_by=program.supervisor,

@@ -9,9 +9,8 @@ from collections.abc import Iterable
 
 from django import template
 
+from clients.models import Client, Cover, CoveredClient
 from placements.selectors import HousingStatus
-
-from ..models import Client, Cover, CoveredClient
 
 register = template.Library()
 

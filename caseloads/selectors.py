@@ -38,6 +38,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from clients.access import parse_id, supervised_teams
+from clients.models import Assignment, Client, Cover, Team
 from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
 from placements.destinations import DestinationGroup
@@ -47,24 +49,11 @@ from placements.visits import with_visit_schedule
 from referrals.models import Referral, ServiceType
 from reminders.models import Reminder
 
-from .access import parse_id
-from .models import Assignment, Client, Cover, Team
-
 REVIEW_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 OPEN_REFERRAL_STEPS = [(status, Referral.Status(status).label) for status in Referral.OPEN]
 
 
 # Scope ---------------------------------------------------------------------------------------
-
-
-def supervised_teams(user) -> QuerySet:
-    """The teams whose caseloads this person reviews: their own, or every team (admins)."""
-    role = role_of(user)
-    if role is Role.ADMINISTRATOR:
-        return Team.objects.all()
-    if role is Role.SUPERVISOR:
-        return Team.objects.filter(supervisors=user)
-    return Team.objects.none()
 
 
 def case_managers_for(user) -> QuerySet:

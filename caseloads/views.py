@@ -18,16 +18,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients import services
+from clients.forms import ClientSearchForm
+from clients.models import Client
 from housingfirst.csv_export import spreadsheet_safe
 from housingfirst.people import person_name
 from housingfirst.redirects import safe_next_url
 from housingfirst.roles import role_required
 
-from . import caseloads, charts, services
-from .caseload_forms import CoverEndForm, CoverForm, ReassignForm
-from .caseloads import REVIEW_ROLES, SORTS
-from .forms import ClientSearchForm
-from .models import Client
+from . import charts
+from . import selectors as caseloads
+from .forms import CoverEndForm, CoverForm, ReassignForm
+from .selectors import REVIEW_ROLES, SORTS
 
 review_only = role_required(*REVIEW_ROLES)
 

@@ -1,0 +1,6 @@
+"""What happens to clients, announced for whoever reacts (``housingfirst.events``)."""
+
+from housingfirst.events import DomainEvent
+
+client_reassigned = DomainEvent("A client has a new case manager: client, case_manager, reason.")
+client_left_program = DomainEvent("A client exited the program: client, by, reason.")

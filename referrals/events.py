@@ -1,0 +1,11 @@
+"""What happens to referrals and consents, announced for whoever reacts
+(``housingfirst.events``)."""
+
+from housingfirst.events import DomainEvent
+
+referral_offered = DomainEvent("A referral was offered: referral, by.")
+referral_moved = DomainEvent("A referral moved along its workflow: referral, by.")
+referral_notes_changed = DomainEvent(
+    "A referral's follow-up date or outcome note changed: referral, by."
+)
+consent_changed = DomainEvent("A release of information was recorded or revoked: consent, by.")

@@ -1,0 +1,66 @@
+"""Reminders react to what happens in the domain apps (``housingfirst.events``).
+
+Connected in ``RemindersConfig.ready()``. Each reaction runs in the transaction of the action
+that announced it: a reminder closes the moment its cause goes away, and a reaction that fails
+rolls the action back.
+"""
+
+from clients.events import client_left_program, client_reassigned
+from placements.events import contact_changed, placement_changed
+from referrals.events import (
+    consent_changed,
+    referral_moved,
+    referral_notes_changed,
+    referral_offered,
+)
+
+from . import services
+
+
+def _client_records_changed(sender, *, client_id, by=None, reason=services.RESOLVED_REASON, **_):
+    # A visit, a move-in, a renewed lease, an exit: close what is no longer due now.
+    services.reminders_client_changed(client_id=client_id, by=by, reason=reason)
+
+
+def _client_reassigned(sender, *, client, case_manager, reason="", **_):
+    services.reminders_client_reassigned(client=client, case_manager=case_manager, reason=reason)
+
+
+def _client_left_program(sender, *, client, by=None, reason="", **_):
+    services.reminders_client_changed(client_id=client.pk, by=by, reason=f"Resolved: {reason}")
+
+
+def _referral_offered(sender, *, referral, by=None, **_):
+    if referral.follow_up_on is not None:
+        services.reminders_client_changed(client_id=referral.client_id, by=by)
+
+
+def _referral_moved(sender, *, referral, by=None, **_):
+    services.reminders_referral_moved(referral=referral, by=by)
+
+
+def _referral_notes_changed(sender, *, referral, by=None, **_):
+    services.reminders_client_changed(
+        client_id=referral.client_id, by=by, reason="Resolved: follow-up date changed"
+    )
+
+
+def _consent_changed(sender, *, consent, by=None, reason=services.RESOLVED_REASON, **_):
+    services.reminders_client_changed(client_id=consent.client_id, by=by, reason=reason)
+
+
+REACTIONS = [
+    (placement_changed, _client_records_changed),
+    (contact_changed, _client_records_changed),
+    (client_reassigned, _client_reassigned),
+    (client_left_program, _client_left_program),
+    (referral_offered, _referral_offered),
+    (referral_moved, _referral_moved),
+    (referral_notes_changed, _referral_notes_changed),
+    (consent_changed, _consent_changed),
+]
+
+
+def connect() -> None:
+    for event, reaction in REACTIONS:
+        event.connect(reaction, dispatch_uid=f"reminders.{reaction.__name__}.{id(event)}")

@@ -95,7 +95,7 @@ def client_edit(request, client_id):
         except StaleEdit as stale:
             form.refuse_stale(stale)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, form.saved_message("Profile saved."))
             return redirect("clients:detail", client_id=client.pk)
     return render(request, "clients/edit.html", {"client": client, "form": form})
 

@@ -6,6 +6,9 @@ class HousingfirstConfig(AppConfig):
     verbose_name = "Housing First"
 
     def ready(self):
-        from . import audit
+        from django.db.models.signals import post_migrate
+
+        from . import audit, roles
 
         audit.connect_signals()
+        post_migrate.connect(roles.ensure_staff_groups, dispatch_uid="housingfirst.staff_groups")

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .versioning import StaleEdit, current_version
+from .versioning import Merge, StaleEdit, current_version, three_way_merge
 
 
 class DateInput(forms.DateInput):
@@ -23,33 +23,74 @@ STALE_EDIT_MESSAGE = (
     "Someone else saved this record while you were editing it, so your changes were not saved. "
     "The form below still holds your entries; check them against the record and save again."
 )
+CONFLICT_MESSAGE = (
+    "Someone else saved this record while you were editing it and changed some of the same "
+    "fields. Nothing is saved yet: choose, for each field below, which value to keep."
+)
 
 
 class VersionedModelForm(forms.ModelForm):
     """An edit form that carries the version the person started from (``housingfirst.
     versioning``). It saves nothing itself: the view hands ``form.instance`` and
-    ``form.cleaned_data["version"]`` to a service, which saves with ``save_versioned``; when
-    that raises ``StaleEdit`` the view calls ``form.refuse_stale(error)``.
+    ``form.cleaned_data["version"]`` to a service, which saves with ``save_versioned``.
+
+    When someone else saved the record meanwhile, the edit is merged with theirs field by
+    field (``three_way_merge``): their changes are kept, this person's are applied, and a field
+    both changed differently is shown side by side (``form.merge.conflicts``) until the person
+    picks a value for each (``keep_<field>`` = "theirs" or "yours"). The hidden version stays
+    the one the person started from until the save, so every retry merges against it.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Model fields the form sets without a form field of the same name (e.g. from a widget
+    # that stands for several columns); they are merged too.
+    merge_extra_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
+        self.merge: Merge | None = None
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is not None and cleaned.get("version") is not None:
-            current = current_version(type(self.instance), self.instance.pk)
-            if current != cleaned["version"]:
-                self.refuse_stale(StaleEdit(current))
-        return cleaned
+    def merge_fields(self):
+        names = {*self.fields, *self.merge_extra_fields} - {"version"}
+        return [f for f in self.instance._meta.concrete_fields if f.name in names]
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds this person's values
+        opened = self.cleaned_data.get("version")
+        if self._errors or self.instance.pk is None or opened is None:
+            return
+        current = current_version(type(self.instance), self.instance.pk)
+        if current == opened:
+            return
+        merge = three_way_merge(self.instance, opened_version=opened, fields=self.merge_fields())
+        if merge is None:
+            self.refuse_stale(StaleEdit(current))
+            return
+        self.merge = merge
+        unresolved = []
+        for conflict in merge.conflicts:
+            choice = self.data.get(f"keep_{conflict.name}")
+            if choice == "theirs":
+                setattr(self.instance, conflict.name, conflict.theirs_value)
+            elif choice != "yours":
+                unresolved.append(conflict)
+        if unresolved:
+            self.add_error(None, CONFLICT_MESSAGE)
+            return
+        self.cleaned_data["version"] = merge.current_version
 
     def refuse_stale(self, error: StaleEdit) -> None:
-        """Say the record changed meanwhile; keep the person's entries. A deliberate second
-        save then goes through: the person has now seen the newer record."""
-        data = self.data.copy()
-        data[self.add_prefix("version")] = error.current_version
-        self.data = data
+        """Someone saved between this form's check and the save: nothing was saved. The next
+        submission merges against the version the person started from."""
         self.add_error(None, STALE_EDIT_MESSAGE)
+
+    def saved_message(self, message: str) -> str:
+        """The success message, naming the colleagues' changes that were kept."""
+        if self.merge is None or not (self.merge.kept_theirs or self.merge.conflicts):
+            return message
+        by = " and ".join(self.merge.savers) or "a colleague"
+        if not self.merge.kept_theirs:
+            return f"{message} {by} saved this record meanwhile; your choices were saved."
+        kept = ", ".join(self.merge.kept_theirs)
+        return f"{message} {by} saved this record meanwhile; their changes were kept: {kept}."

@@ -128,7 +128,7 @@ class Names:
         return self.names.get((model, pk), f"#{pk}")
 
 
-def _display(value, model_field, names: Names | None) -> str:
+def display_value(value, model_field, names: Names | None) -> str:
     if value is None or value == "":
         return "—"
     if model_field.is_relation:
@@ -155,14 +155,14 @@ def record_label(row, names: Names | None = None) -> str:
             model_field = history_model._meta.get_field(name)
             value = getattr(row, model_field.attname)
             if value not in (None, ""):
-                parts.append(_display(value, model_field, names))
+                parts.append(display_value(value, model_field, names))
     elif names is not None:
         client_column = registry.client_attname(model)
         for model_field in _tracked_fields(history_model):
             if model_field.is_relation and model_field.attname != client_column:
                 value = getattr(row, model_field.attname)
                 if value is not None:
-                    parts.append(_display(value, model_field, names))
+                    parts.append(display_value(value, model_field, names))
             if len(parts) == 2:
                 break
     text = " · ".join(parts) if not label_fields else " ".join(parts)
@@ -228,8 +228,8 @@ def _changes(row, previous, names: Names, snapshots) -> list[FieldChange]:
         changes.append(
             FieldChange(
                 label=label,
-                old="—" if previous is None else _display(old, model_field, names),
-                new=_display(new, model_field, names),
+                old="—" if previous is None else display_value(old, model_field, names),
+                new=display_value(new, model_field, names),
             )
         )
     for model_field, _m2m_model, _target in registry.m2m_history(history_model):

@@ -55,3 +55,16 @@ def role_required(*roles: Role):
         return wrapper
 
     return decorator
+
+
+def ensure_staff_groups(sender=None, **kwargs):
+    """The staff groups exist after every migrate (and flush): a role is membership of one."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    # post_migrate fires once per app; act once, after the last app has migrated.
+    last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
+    if sender is not None and sender is not last_app:
+        return
+    for role in STAFF_GROUPS:
+        Group.objects.get_or_create(name=role.value)

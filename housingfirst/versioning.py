@@ -2,14 +2,21 @@
 
 A versioned model keeps a ``version`` number that every update raises (``VersionedModel.save``).
 An edit page carries the version the person started from; ``save_versioned`` saves it under a
-row lock only if nobody saved the record in between, and otherwise raises ``StaleEdit``. Every
+row lock only if nobody saved the record in between, and otherwise raises ``StaleEdit``. An
+edit form opened before someone else's save is merged field by field with it
+(``three_way_merge``, against that version in the history): nobody's change is lost, and only
+a field both people changed differently asks the person to choose. Every
 service, and the admin (``housingfirst.admin.VersionedAdmin``), saves edits this way, so a
 stale save is refused the same way on every page.
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db import models, transaction
 
 from .audit import change_reason
+from .history import display_value, who_acted
 
 
 class StaleEdit(Exception):
@@ -58,3 +65,93 @@ def save_versioned(instance, *, expected_version: int | None, reason: str = ""):
         with change_reason(reason):
             instance.save()
     return instance
+
+
+# Merging a stale edit ------------------------------------------------------------------------
+
+
+@dataclass
+class FieldConflict:
+    """Both people changed one field, differently: the person must choose."""
+
+    name: str
+    label: str
+    theirs: str  # as shown on screen
+    yours: str
+    saved_by: str
+    saved_at: datetime
+    theirs_value: object = None  # as stored
+
+
+@dataclass
+class Merge:
+    """What a three-way merge of a stale edit found, against the version it started from."""
+
+    current_version: int
+    kept_theirs: list[str] = field(default_factory=list)  # labels of the colleague's fields
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    savers: list[str] = field(default_factory=list)
+
+
+def _history_rows(model, pk, since_version: int) -> list:
+    history = getattr(model, model._meta.simple_history_manager_attribute)
+    return list(
+        history.filter(**{model._meta.pk.attname: pk}, version__gte=since_version)
+        .select_related("history_user")
+        .order_by("version", "history_id")
+    )
+
+
+def three_way_merge(instance, *, opened_version: int, fields) -> Merge | None:
+    """Merge this person's edit (``instance`` holds their values for ``fields``) with what
+    others saved since ``opened_version``, field by field:
+
+    - a field only the others changed takes their value (set on ``instance``);
+    - a field only this person changed keeps this person's value;
+    - a field both changed to different values is a conflict, for the person to choose.
+
+    None when the version the person started from is not in the history (nothing to merge
+    against: the edit is refused as stale instead).
+    """
+    model = type(instance)
+    rows = _history_rows(model, instance.pk, opened_version)
+    if not rows or rows[0].version != opened_version:
+        return None
+    base, current = rows[0], model._default_manager.get(pk=instance.pk)
+    merge = Merge(current_version=current.version)
+    for row in rows[1:]:
+        saver = who_acted(row)
+        if saver not in merge.savers:
+            merge.savers.append(saver)
+    for model_field in fields:
+        name = model_field.attname
+        original, theirs, yours = (
+            getattr(base, name),
+            getattr(current, name),
+            getattr(instance, name),
+        )
+        if theirs == original or theirs == yours:
+            continue  # nobody else changed it, or both made the same change
+        label = str(model_field.verbose_name)
+        label = label[:1].upper() + label[1:]
+        if yours == original:
+            setattr(instance, name, theirs)  # only the colleague changed it: keep theirs
+            merge.kept_theirs.append(label)
+            continue
+        last_change = next(
+            row
+            for row, previous in zip(reversed(rows[1:]), reversed(rows[:-1]), strict=True)
+            if getattr(row, name) != getattr(previous, name)
+        )
+        merge.conflicts.append(
+            FieldConflict(
+                name=model_field.name,
+                label=label,
+                theirs=display_value(theirs, model_field, None),
+                yours=display_value(yours, model_field, None),
+                saved_by=who_acted(last_change),
+                saved_at=last_change.history_date,
+                theirs_value=theirs,
+            )
+        )
+    return merge

@@ -86,7 +86,7 @@ def _versioned_edit(request, client, form, save, *, title, submit_label, success
         except ValidationError as error:  # a rule broken by someone else's save meanwhile
             form.add_error(None, error)
         else:
-            messages.success(request, success)
+            messages.success(request, form.saved_message(success))
             return _back_to_client(client)
     return render(
         request,
@@ -222,7 +222,7 @@ def contact_edit(request, client_id, pk):
         except StaleEdit as stale:
             form.refuse_stale(stale)
         else:
-            messages.success(request, "Contact saved.")
+            messages.success(request, form.saved_message("Contact saved."))
             return _back_to_client(client, "timeline-heading")
     return render(
         request,

@@ -202,6 +202,9 @@ class ProviderForm(forms.ModelForm):
 
 
 class ProviderEditForm(VersionedModelForm, ProviderForm):
+    # The "services offered" boxes stand for these columns.
+    merge_extra_fields = tuple(Provider.offer_field(value) for value in ServiceType.values)
+
     class Meta(ProviderForm.Meta):
         pass
 

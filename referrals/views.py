@@ -279,7 +279,7 @@ def referral_edit(request, client_id, referral_id):
         except StaleEdit as stale:
             form.refuse_stale(stale)
         else:
-            messages.success(request, "Referral saved.")
+            messages.success(request, form.saved_message("Referral saved."))
             return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
     _log_protected(request, referral)
     return render(
@@ -415,6 +415,6 @@ def provider_edit(request, provider_id):
         except StaleEdit as stale:
             form.refuse_stale(stale)
         else:
-            messages.success(request, f"{provider} saved.")
+            messages.success(request, form.saved_message(f"{provider} saved."))
             return redirect("referrals:providers")
     return render(request, "referrals/provider_form.html", {"form": form, "provider": provider})

@@ -19,3 +19,33 @@ def test_case_manager_edits_client_and_sees_it_in_history(program, page, sign_in
     entry = page.locator(".history-entry").first
     expect(entry).to_contain_text(program.case_manager.get_full_name())
     expect(entry.get_by_role("row", name="Preferred name")).to_contain_text("Ro")
+
+
+def test_conflict_screen_on_a_phone_lets_the_person_choose(program, page, sign_in):
+    from clients.models import Client
+    from clients.services import client_profile_update
+
+    sign_in(program.case_manager)
+    page.goto(f"/clients/{program.client.pk}/edit/")
+    # A colleague saves a new phone number while this page is open.
+    colleague = Client.objects.get(pk=program.client.pk)
+    colleague.phone = "555-0188"
+    client_profile_update(
+        client=colleague, by=program.supervisor, expected_version=colleague.version
+    )
+
+    page.locator("#id_phone").fill("555-0177")
+    page.locator("#id_goals").fill("Visit my daughter")
+    page.get_by_role("button", name="Save profile").click()
+
+    conflict = page.locator("fieldset.conflict")
+    expect(conflict).to_contain_text(f"Saved by {program.supervisor.get_full_name()} at")
+    expect(conflict).to_contain_text("555-0188")
+    expect(conflict).to_contain_text("555-0177")
+    page.screenshot(path="/tmp/conflict-phone.png", full_page=True)
+    page.get_by_role("radio", name="Keep 555-0177 (yours)").check()
+    page.get_by_role("button", name="Save profile").click()
+
+    expect(page.locator(".messages")).to_contain_text("Profile saved")
+    program.client.refresh_from_db()
+    assert (program.client.phone, program.client.goals) == ("555-0177", "Visit my daughter")

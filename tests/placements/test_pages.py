@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.services import client_access_grant
-from housingfirst.forms import STALE_EDIT_MESSAGE
+from housingfirst.forms import CONFLICT_MESSAGE
 from placements.models import Contact, Placement
 
 from .factories import ContactFactory, PlacementFactory, housed
@@ -261,7 +261,7 @@ def test_author_edits_contact_with_history(program, login):
     assert (row.history_user, row.history_change_reason) == (program.supervisor, "Contact edited")
 
 
-def test_stale_placement_edit_is_refused(program, login):
+def test_a_placement_field_both_people_changed_is_a_conflict_nothing_saved(program, login):
     placement = PlacementFactory(client=program.client, landlord_name="Old")
     url = reverse("placements:placement_edit", args=[program.client.pk, placement.pk])
     data = {
@@ -275,7 +275,7 @@ def test_stale_placement_edit_is_refused(program, login):
     assert response.status_code == 302
     response = login(program.case_manager).post(url, data)
     assert response.status_code == 200
-    assert STALE_EDIT_MESSAGE in response.content.decode()
+    assert CONFLICT_MESSAGE in response.content.decode()
     placement.refresh_from_db()
     assert placement.landlord_name == "Supervisor's"
     assert latest_history(Placement, id=placement.pk).history_user == program.supervisor

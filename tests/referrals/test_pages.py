@@ -153,28 +153,39 @@ def test_decision_page_of_a_decided_referral_goes_back_to_it(program, login):
     assert Referral.objects.get().status == Status.DECLINED
 
 
-def test_edit_follow_up_and_outcome_note_refuses_stale_versions(program, login):
+def test_notes_edit_opened_before_a_step_merges_with_it(program, login):
     referral = referral_at(Status.SENT, client=program.client, by=program.case_manager)
     browser = login(program.case_manager)
     next_week = (timezone.localdate() + timedelta(days=7)).isoformat()
-    stale_version = referral.version
+    opened_at = referral.version
     browser.post(referral_url("advance", referral), {"to": "scheduled"})
     response = browser.post(
         referral_url("edit", referral),
-        {"follow_up_on": next_week, "outcome_note": "Called.", "version": stale_version},
-    )
-    assert response.status_code == 200
-    assert "Someone else saved this record" in response.content.decode()
-    referral.refresh_from_db()
-    assert referral.outcome_note == ""
-
-    response = browser.post(
-        referral_url("edit", referral),
-        {"follow_up_on": next_week, "outcome_note": "Called.", "version": referral.version},
+        {"follow_up_on": next_week, "outcome_note": "Called.", "version": opened_at},
     )
     assert response.status_code == 302
     referral.refresh_from_db()
-    assert referral.outcome_note == "Called." and referral.follow_up_on.isoformat() == next_week
+    assert (referral.status, referral.outcome_note) == (Status.SCHEDULED, "Called.")
+
+    stale = browser.post(
+        referral_url("edit", referral),
+        {"follow_up_on": next_week, "outcome_note": "Called twice.", "version": opened_at},
+    )
+    assert stale.status_code == 200  # both notes changed since that version: choose one
+    assert "Someone else saved this record" in stale.content.decode()
+    response = browser.post(
+        referral_url("edit", referral),
+        {
+            "follow_up_on": next_week,
+            "outcome_note": "Called twice.",
+            "version": opened_at,
+            "keep_outcome_note": "yours",
+        },
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.outcome_note == "Called twice."
+    assert referral.follow_up_on.isoformat() == next_week
 
 
 def test_record_and_revoke_consent(program, login):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from housingfirst.forms import DateInput
 from housingfirst.people import person_name
+from housingfirst.submissions import SingleSubmissionForm
 
 MAX_COVER_DAYS = 366
 
@@ -50,7 +51,7 @@ class ClientChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-class CoverForm(forms.Form):
+class CoverForm(SingleSubmissionForm, forms.Form):
     WHOLE, SOME = "caseload", "clients"
 
     covering = PersonChoiceField(

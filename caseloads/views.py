@@ -25,6 +25,7 @@ from housingfirst.csv_export import spreadsheet_safe
 from housingfirst.people import person_name
 from housingfirst.redirects import safe_next_url
 from housingfirst.roles import role_required
+from housingfirst.submissions import single_submission
 
 from . import charts
 from . import selectors as caseloads
@@ -226,6 +227,7 @@ def cover_list(request):
 
 @review_only
 @require_http_methods(["GET", "POST"])
+@single_submission
 def cover_create(request, case_manager_id):
     case_manager = caseloads.case_manager_for(request.user, case_manager_id)
     team = caseloads.team_of_case_manager(request.user, case_manager)

@@ -3,6 +3,7 @@ from datetime import date, datetime
 from django import forms
 
 from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.submissions import SingleSubmissionForm
 
 from .models import Client
 
@@ -58,7 +59,7 @@ def parse_search_date(text: str) -> date | None:
     return None
 
 
-class IntakeForm(forms.ModelForm):
+class IntakeForm(SingleSubmissionForm, forms.ModelForm):
     """New client. Supervisors pick the team and (optionally) the case manager."""
 
     case_manager = forms.ModelChoiceField(

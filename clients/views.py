@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from housingfirst.roles import Role, role_of
+from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
 
 from . import selectors, services
@@ -44,6 +45,7 @@ def _intake_choices(user):
 
 
 @require_http_methods(["GET", "POST"])
+@single_submission
 def client_create(request):
     if not can_change_clients(request.user):
         raise PermissionDenied

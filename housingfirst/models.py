@@ -203,3 +203,17 @@ register(
     m2m_fields=["groups", "user_permissions"],
     excluded_fields=["last_login"],
 )
+
+
+class SubmissionToken(models.Model):
+    """One create form, submitted once: a double tap or a resend on a slow connection finds
+    its token here and is shown what the first submission saved (``housingfirst.submissions``).
+    Plumbing, not client data: it holds only who submitted and where the result is."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    result_url = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return f"Submission {self.token}"

@@ -3,6 +3,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from housingfirst.forms import DateInput, DateTimeInput, VersionedModelForm
+from housingfirst.submissions import SingleSubmissionForm
 
 from .destinations import RentalSubsidyType, grouped_destination_choices
 from .models import Contact, Placement, SubsidyType
@@ -64,7 +65,7 @@ def _subsidy_types(current=None):
     return offered.order_by("name")
 
 
-class PlacementForm(ModelRulesForm):
+class PlacementForm(SingleSubmissionForm, ModelRulesForm):
     """A new placement: usually a housing search; a move-in date records a current tenancy."""
 
     class Meta:
@@ -144,7 +145,7 @@ def _set_up_exit_fields(form):
     ].help_text = "Only when the destination is “Rental by client, with ongoing housing subsidy”."
 
 
-class ContactForm(ModelRulesForm):
+class ContactForm(SingleSubmissionForm, ModelRulesForm):
     """Logging a contact: three fields, the kind preselected, the time now."""
 
     class Meta:

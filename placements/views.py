@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients.access import get_client_for
 from housingfirst.history import change_entries
+from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
 
 from . import selectors, services
@@ -44,6 +45,7 @@ def _open_placement(client, pk, state):
 
 
 @require_http_methods(["GET", "POST"])
+@single_submission
 def placement_create(request, client_id):
     client = get_client_for(request.user, client_id, change=True)
     current = client.placements.open().first()
@@ -178,6 +180,7 @@ def placement_exit(request, client_id, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@single_submission
 def contact_create(request, client_id):
     client = get_client_for(request.user, client_id, change=True)
     kind = request.GET.get("kind")

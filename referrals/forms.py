@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.submissions import SingleSubmissionForm
 
 from .models import Consent, Provider, Referral, ServiceType
 
@@ -31,7 +32,7 @@ class ProviderChoiceField(forms.ModelChoiceField):
             )
 
 
-class ReferralOfferForm(forms.ModelForm):
+class ReferralOfferForm(SingleSubmissionForm, forms.ModelForm):
     """Offer a referral. The client comes from the page address, never from the form."""
 
     provider = ProviderChoiceField()
@@ -128,7 +129,7 @@ class ReferralNotesForm(VersionedModelForm):
         return follow_up_on
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(SingleSubmissionForm, forms.ModelForm):
     provider = ProviderChoiceField()
 
     class Meta:
@@ -170,7 +171,7 @@ class RevokeConsentForm(forms.Form):
         return revoked_on
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(SingleSubmissionForm, forms.ModelForm):
     services = forms.MultipleChoiceField(
         label="Services offered",
         choices=ServiceType.choices,

@@ -22,6 +22,7 @@ from clients.access import can_change_clients, get_client_for
 from housingfirst.access_log import log_access_many
 from housingfirst.history import change_entries
 from housingfirst.roles import Role, role_of, role_required
+from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
 
 from . import services
@@ -161,6 +162,7 @@ def referral_detail(request, client_id, referral_id):
 
 
 @require_http_methods(["GET", "POST"])
+@single_submission
 def referral_offer(request, client_id):
     client = get_client_for(request.user, client_id, change=True)
     form = ReferralOfferForm(
@@ -318,6 +320,7 @@ def consent_detail(request, client_id, consent_id):
 
 
 @require_http_methods(["GET", "POST"])
+@single_submission
 def consent_new(request, client_id):
     client = get_client_for(request.user, client_id, change=True)
     form = ConsentForm(
@@ -391,6 +394,7 @@ def provider_list(request):
 
 @provider_managers
 @require_http_methods(["GET", "POST"])
+@single_submission
 def provider_new(request):
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -82,6 +82,12 @@ def client_assign(
         if client.team is None or not client.team.case_managers.filter(pk=case_manager.pk).exists():
             client.team = case_manager_team(case_manager) or client.team
         client.save()
+        # A cover reaches a client only while they are in the covered caseload.
+        covers_release_client(
+            client=client,
+            reason=f"Cover released: the client was reassigned. {reason}".strip(),
+            keep_covers_of=case_manager,
+        )
         client_reassigned.announce(
             sender=Client, client=client, case_manager=case_manager, reason=reason
         )
@@ -124,6 +130,9 @@ def client_profile_update(*, client: Client, by, expected_version: int | None) -
             reason=LEFT_PROGRAM if left else PROFILE_EDITED,
         )
         if left:
+            covers_release_client(
+                client=client, reason="Cover released: the client exited the program."
+            )
             client_left_program.announce(sender=Client, client=client, by=by, reason=LEFT_PROGRAM)
     return client
 
@@ -335,6 +344,42 @@ def cover_end(*, cover: Cover, reason: str, by=None) -> Cover:
         cover.end_reason = reason
         cover.save()
     return cover
+
+
+def covers_release_client(*, client: Client, reason: str, keep_covers_of=None) -> int:
+    """Take one client out of the covers that reach them (reassignment, exit from the
+    program), keeping any cover of ``keep_covers_of`` (their new case manager's). The
+    covering colleague loses the access the cover gave, unless they hold it for another
+    reason (the client is now theirs, or another of their active covers includes them).
+    Returns how many covers released the client; each revocation is in history with why."""
+    rows = list(
+        CoveredClient.objects.filter(
+            client=client, released_at__isnull=True, cover__ended_at__isnull=True
+        )
+        .exclude(cover__case_manager=keep_covers_of)
+        .select_related("cover")
+    )
+    now = timezone.now()
+    with change_reason(reason):
+        for row in rows:
+            cover = row.cover
+            still_covered = (
+                CoveredClient.objects.filter(
+                    client=client,
+                    released_at__isnull=True,
+                    cover__in=Cover.objects.active().filter(covering=cover.covering_id),
+                )
+                .exclude(pk__in=[r.pk for r in rows])
+                .exists()
+            )
+            keeps_access = (
+                not row.added_grant or client.case_manager_id == cover.covering_id or still_covered
+            )
+            if not keeps_access:
+                client_access_revoke(client=client, user=cover.covering, reason=reason)
+            row.released_at = now
+            row.save()
+    return len(rows)
 
 
 COVER_PAST_END_REASON = "The cover's last day has passed."

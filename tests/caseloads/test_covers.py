@@ -301,3 +301,71 @@ def test_beat_schedules_the_cover_task(settings):
     app.loader.import_default_modules()
     assert entry["task"] == tasks.end_expired_covers.name
     assert entry["task"] in app.tasks
+
+
+def test_reassignment_out_of_the_covered_caseload_ends_the_covers_access(clock, program, login):
+    """The adversarial finding: cover access outlived the client's reassignment."""
+    from referrals.models import ServiceType
+
+    from ..referrals.factories import referral_at, substance_use_provider
+
+    referral = referral_at(
+        "offered",
+        client=program.client,
+        by=program.case_manager,
+        provider=substance_use_provider(),
+        service_type=ServiceType.SUBSTANCE_USE,
+    )
+    cover(program, starts_on=TODAY, ends_on=TODAY + timedelta(days=10))
+    assert can_open(login, program.teammate, program.client)
+
+    services.client_assign(
+        client=program.client,
+        case_manager=program.other_case_manager,
+        assigned_by=program.admin,
+        reason="Moved to team B",
+    )
+
+    assert not can_open(login, program.teammate, program.client)
+    referral_url = reverse(
+        "client_referrals:detail",
+        kwargs={"client_id": program.client.pk, "referral_id": referral.pk},
+    )
+    assert login(program.teammate).get(referral_url).status_code == 404
+    revoked = grant_rows(program.client, program.teammate, "-")
+    assert revoked.exists()
+    assert {row.history_change_reason for row in revoked} == {
+        "Cover released: the client was reassigned. Moved to team B"
+    }
+    assert program.client.covered_in.get().released_at is not None
+    # The rest of the covered caseload stays covered.
+    other = client_of(program.case_manager, first_name="Still", last_name="Covered")
+    services.covers_update()
+    assert can_open(login, program.teammate, other)
+
+
+def test_exit_from_the_program_ends_the_covers_access(clock, program, login):
+    cover(program, starts_on=TODAY, ends_on=TODAY + timedelta(days=10))
+    profile = program.client
+    profile.status = profile.Status.EXITED
+    services.client_profile_update(
+        client=profile, by=program.case_manager, expected_version=profile.version
+    )
+    assert not can_open(login, program.teammate, program.client)
+    assert can_open(login, program.case_manager, program.client)
+    revoked = grant_rows(program.client, program.teammate, "-")
+    assert {row.history_change_reason for row in revoked} == {
+        "Cover released: the client exited the program."
+    }
+
+
+def test_reassignment_to_the_covering_colleague_keeps_their_access(clock, program, login):
+    cover(program, starts_on=TODAY, ends_on=TODAY + timedelta(days=10))
+    services.client_assign(
+        client=program.client,
+        case_manager=program.teammate,
+        assigned_by=program.supervisor,
+        reason="Taking over",
+    )
+    assert can_open(login, program.teammate, program.client)
+    assert not can_open(login, program.case_manager, program.client)

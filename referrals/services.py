@@ -9,7 +9,7 @@ what happened (``referrals.events``) for whoever reacts, inside the same transac
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clients.models import Client
@@ -235,12 +235,18 @@ def referral_notes_update(
     return referral
 
 
-@transaction.atomic
+DUPLICATE_PROVIDER = "A provider with this name already exists."
+
+
 def provider_add(*, provider: Provider, by) -> Provider:
     """Add a service provider (supervisors and administrators)."""
     provider.full_clean()
-    with acting_person(by), change_reason("Provider added"):
-        provider.save()
+    try:
+        with transaction.atomic(), acting_person(by), change_reason("Provider added"):
+            provider.save()
+    except IntegrityError:
+        # Someone added the same name between the check above and this save.
+        raise ValidationError({"name": DUPLICATE_PROVIDER}) from None
     return provider
 
 

@@ -398,9 +398,13 @@ def provider_list(request):
 def provider_new(request):
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        provider = services.provider_add(provider=form.instance, by=request.user)
-        messages.success(request, f"{provider} added.")
-        return redirect("referrals:providers")
+        try:
+            provider = services.provider_add(provider=form.instance, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{provider} added.")
+            return redirect("referrals:providers")
     return render(request, "referrals/provider_form.html", {"form": form})
 
 

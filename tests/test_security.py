@@ -139,3 +139,26 @@ def test_sign_in_throttling_counts_the_readers_address_behind_the_proxy(program,
     right = {"username": "cm_own", "password": "correct-horse-battery"}
     response = client.post(reverse("login"), right, HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy)
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_strict_content_security_policy(program, login, client):
+    for response in (client.get(reverse("login")), login(program.case_manager).get("/")):
+        policy = response["Content-Security-Policy"]
+        for directive in (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ):
+            assert directive in policy
+        assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_and_downloads_are_never_cached(program, login):
+    browser = login(program.supervisor)
+    for url in ("/", f"/clients/{program.client.pk}/", reverse("caseloads:export")):
+        cache_control = browser.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url

@@ -49,3 +49,20 @@ def test_conflict_screen_on_a_phone_lets_the_person_choose(program, page, sign_i
     expect(page.locator(".messages")).to_contain_text("Profile saved")
     program.client.refresh_from_db()
     assert (program.client.phone, program.client.goals) == ("555-0177", "Visit my daughter")
+
+
+def test_pages_and_the_admin_work_under_the_content_security_policy(program, page, sign_in):
+    """Nothing the app or the admin needs is blocked: no policy violation on the way."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    sign_in(program.admin)
+    for path in ("/", f"/clients/{program.client.pk}/", f"/clients/{program.client.pk}/edit/"):
+        page.goto(path)
+    page.goto(f"/admin/clients/client/{program.client.pk}/change/")
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_visible()
+    assert violations == []

@@ -128,6 +128,8 @@ def test_reassign_returns_to_the_page_it_came_from_but_never_offsite(program, lo
         browser, [program.teammate_client], program.case_manager, next="https://evil.example/"
     )
     assert response["Location"] == reverse("caseloads:overview")
+    response = reassign(browser, [program.client], program.case_manager, next="abc")
+    assert (response.status_code, response["Location"]) == (302, reverse("caseloads:overview"))
 
 
 def test_single_client_form_shows_the_client_and_the_choices(program, login):

@@ -228,3 +228,24 @@ def test_provider_without_a_service(program, login):
     )
     assert form_errors(response)["services"]
     assert not Provider.objects.exists()
+
+
+def test_two_providers_of_one_name_at_once_is_a_form_error_not_a_500(program, login, monkeypatch):
+    """The uniqueness check passes for both people; the second save meets the database's
+    unique constraint, which is shown on the name field."""
+    from django.urls import reverse
+
+    from referrals.forms import ProviderForm
+    from referrals.models import Provider
+
+    browser = login(program.supervisor)
+    # Both forms were validated before either saved: skip the form's own uniqueness check.
+    monkeypatch.setattr(ProviderForm, "validate_unique", lambda self: None)
+    monkeypatch.setattr(Provider, "validate_unique", lambda self, exclude=None: None)
+    Provider.objects.create(name="Bridge Clinic", offers_mental_health=True)
+    response = browser.post(
+        reverse("referrals:provider_new"), {"name": "Bridge Clinic", "services": ["mental_health"]}
+    )
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["form"].errors["name"])
+    assert Provider.objects.filter(name="Bridge Clinic").count() == 1

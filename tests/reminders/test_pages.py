@@ -224,6 +224,18 @@ def test_done_goes_back_to_a_local_page_only(program, login):
     assert signed_in.post(done_url(other), {"next": client_page}).url == client_page
 
 
+@pytest.mark.parametrize("target", ["abc", "reminders:list", "//evil.example/", "javascript:x"])
+def test_a_next_that_is_not_a_path_falls_back_without_an_error(program, login, target):
+    """The adversarial finding: ``next=abc`` answered 500 after the action had succeeded."""
+    signed_in = login(program.case_manager)
+    done = signed_in.post(done_url(reminder_for(program.client)), {"next": target})
+    assert (done.status_code, done.url) == (302, LIST)
+    snoozed = reminder_for(program.client, kind=Kind.NO_CONTACT)
+    until = days(3).isoformat()
+    response = signed_in.post(snooze_url(snoozed), {"until": until, "next": target})
+    assert (response.status_code, response.url) == (302, LIST)
+
+
 def _many_reminders(program, count, start=0):
     cm = program.case_manager
     kinds = [Kind.VISIT_DUE, Kind.LEASE_ENDING, Kind.NO_CONTACT, Kind.REFERRAL_FOLLOW_UP]

@@ -5,6 +5,7 @@ from django import forms
 from housingfirst.forms import DateInput, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
+from .duplicates import possible_duplicates
 from .models import Client
 
 PROFILE_FIELDS = [
@@ -59,6 +60,9 @@ def parse_search_date(text: str) -> date | None:
     return None
 
 
+MATCHES_SHOWN = 5
+
+
 class IntakeForm(SingleSubmissionForm, forms.ModelForm):
     """New client. Supervisors pick the team and (optionally) the case manager."""
 
@@ -68,9 +72,11 @@ class IntakeForm(SingleSubmissionForm, forms.ModelForm):
         empty_label="Leave unassigned (intake queue)",
         help_text="Who will work with this client.",
     )
+    # Shown only when the duplicate check finds someone (see clean()).
     confirm_new_person = forms.BooleanField(
         required=False,
         label="I checked: this is a different person from the possible match above.",
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -90,7 +96,7 @@ class IntakeForm(SingleSubmissionForm, forms.ModelForm):
             self.fields["team"].required = True
             self.fields["team"].empty_label = None
             self.fields["case_manager"].queryset = case_managers
-        self.likely_duplicates = []
+        self.duplicate_matches = []
 
     def clean(self):
         cleaned = super().clean()
@@ -100,19 +106,21 @@ class IntakeForm(SingleSubmissionForm, forms.ModelForm):
         if team and case_manager and not team.case_managers.filter(pk=case_manager.pk).exists():
             self.add_error("case_manager", "Choose a case manager of the selected team.")
         if cleaned.get("first_name") and cleaned.get("last_name"):
-            self.likely_duplicates = list(
-                Client.objects.likely_duplicates_of(
-                    first_name=cleaned["first_name"],
-                    last_name=cleaned["last_name"],
-                    date_of_birth=cleaned.get("date_of_birth"),
-                ).select_related("team")[:5]
-            )
-        if self.likely_duplicates and not cleaned.get("confirm_new_person"):
-            self.add_error(
-                None,
-                "This person may already be enrolled (same name and date of birth). "
-                "Check the possible match before creating a new record.",
-            )
+            self.duplicate_matches = possible_duplicates(
+                first_name=cleaned["first_name"],
+                last_name=cleaned["last_name"],
+                preferred_name=cleaned.get("preferred_name") or "",
+                date_of_birth=cleaned.get("date_of_birth"),
+                ssn=cleaned.get("ssn") or "",
+            )[:MATCHES_SHOWN]
+        if self.duplicate_matches:
+            self.fields["confirm_new_person"].widget = forms.CheckboxInput()
+            if not cleaned.get("confirm_new_person"):
+                self.add_error(
+                    "confirm_new_person",
+                    "This person may already be enrolled: check the possible match above, "
+                    "then tick this box if this is a different person.",
+                )
         return cleaned
 
 

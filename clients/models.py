@@ -127,15 +127,6 @@ class ClientQuerySet(models.QuerySet):
             condition |= Q(date_of_birth=birth_date)
         return self.filter(condition)
 
-    def likely_duplicates_of(self, *, first_name, last_name, date_of_birth, exclude_pk=None):
-        """Same birth date and the same first or last name, ignoring case and spacing."""
-        if not date_of_birth:
-            return self.none()
-        matches = self.filter(date_of_birth=date_of_birth).filter(
-            Q(first_name__iexact=first_name.strip()) | Q(last_name__iexact=last_name.strip())
-        )
-        return matches.exclude(pk=exclude_pk) if exclude_pk else matches
-
 
 class Client(VersionedModel):
     class Status(models.TextChoices):
@@ -167,7 +158,7 @@ class Client(VersionedModel):
         default=SsnDataQuality.DATA_NOT_COLLECTED,
     )
     # HUD 3.03 Date of Birth
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, db_index=True)  # duplicate check
     dob_data_quality = models.PositiveSmallIntegerField(
         "date of birth data quality",
         choices=DobDataQuality.choices,

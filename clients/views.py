@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from housingfirst.access_log import log_access_many
 from housingfirst.roles import Role, role_of
 from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
@@ -65,22 +66,31 @@ def client_create(request):
         )
         messages.success(request, f"{client.display_name} is enrolled.")
         return redirect("clients:detail", client_id=client.pk)
-    visible_duplicates = (
+    matches = form.duplicate_matches
+    visible = (
         set(
             Client.objects.visible_to(request.user)
-            .filter(pk__in=[c.pk for c in form.likely_duplicates])
+            .filter(pk__in=[match.client.pk for match in matches])
             .values_list("pk", flat=True)
         )
-        if form.likely_duplicates
+        if matches
         else set()
     )
+    if matches:
+        # Who checked whom: a match outside the person's caseload is not shown, but the look
+        # is on record (it tells the person that someone like this is enrolled).
+        log_access_many(
+            request,
+            [match.client for match in matches],
+            detail="Duplicate check at intake",
+        )
     return render(
         request,
         "clients/intake.html",
         {
             "form": form,
-            "visible_duplicates": [c for c in form.likely_duplicates if c.pk in visible_duplicates],
-            "hidden_duplicate_count": len(form.likely_duplicates) - len(visible_duplicates),
+            "visible_matches": [m for m in matches if m.client.pk in visible],
+            "hidden_match": any(m.client.pk not in visible for m in matches),
         },
     )
 

@@ -9,6 +9,7 @@ import ipaddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
+from .audit_log import registry
 from .models import AccessLogEntry
 
 
@@ -65,7 +66,9 @@ def access_entry(
     if obj is not None:
         model, object_id = type(obj), obj.pk
         record_label = str(obj) if record_label is None else record_label
-        client_id = client_id if client_id is not None else getattr(obj, "client_id", None)
+        if client_id is None:
+            is_client = isinstance(obj, registry.client_model())
+            client_id = obj.pk if is_client else getattr(obj, "client_id", None)
     return AccessLogEntry(
         user=request.user,
         action=action,

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram lookups for the duplicate check (PostgreSQL only)
     "guardian",
     "simple_history",
     "axes",
@@ -279,6 +280,9 @@ CLIENTS_PER_PAGE = env_int("CLIENTS_PER_PAGE", 25)
 # A client counts as "not contacted" when nobody reached them for this many days: the same
 # threshold for the reminder and for the supervisor's review.
 NO_CONTACT_DAYS = env_int("NO_CONTACT_DAYS", 30)
+
+# Possible duplicate records at intake (clients/duplicates.py): points needed to be flagged.
+DUPLICATE_MATCH_THRESHOLD = env_int("DUPLICATE_MATCH_THRESHOLD", 70)
 # Expected visit rhythm after move-in (placements.visits): weekly for the first N weeks, then
 # one visit every M days; the contact kinds that count as a visit (outreach attempts never do).
 VISIT_SCHEDULE_WEEKLY_WEEKS = env_int("VISIT_SCHEDULE_WEEKLY_WEEKS", 4)

@@ -111,8 +111,13 @@ def test_likely_duplicate_is_flagged_before_saving(program, login):
         date_of_birth=program.client.date_of_birth.isoformat(),
     )
     assert response.status_code == 200
-    assert "may already be enrolled" in response.content.decode()
-    assert response.context["visible_duplicates"] == [program.client]
+    content = response.content.decode()
+    assert "may already be enrolled" in content
+    assert [m.client for m in response.context["visible_matches"]] == [program.client]
+    assert "same birth date · same last name · same first name" in content
+    # One warning box: the match, and the confirmation tied to its checkbox.
+    assert "Please correct the fields marked below" not in content
+    assert content.count('role="alert"') == 1
     assert Client.objects.filter(last_name="Parker").count() == 1
 
     response = intake(
@@ -127,7 +132,15 @@ def test_likely_duplicate_is_flagged_before_saving(program, login):
     assert Client.objects.filter(last_name="Parker").count() == 2
 
 
-def test_duplicate_in_another_caseload_is_counted_but_not_named(program, login):
+def test_a_blank_intake_form_has_no_duplicate_confirmation(program, login):
+    content = login(program.case_manager).get(reverse("clients:create")).content.decode()
+    assert "I checked: this is a different person" not in content
+    assert 'type="checkbox" name="confirm_new_person"' not in content
+
+
+def test_duplicate_in_another_caseload_is_not_named_and_the_check_is_logged(program, login):
+    from housingfirst.models import AccessLogEntry
+
     response = intake(
         login(program.case_manager),
         team=program.team.pk,
@@ -136,9 +149,13 @@ def test_duplicate_in_another_caseload_is_counted_but_not_named(program, login):
         date_of_birth=program.other_client.date_of_birth.isoformat(),
     )
     content = response.content.decode()
-    assert response.context["hidden_duplicate_count"] == 1
-    assert "possible match in another caseload" in content
+    assert response.context["hidden_match"] is True
+    assert response.context["visible_matches"] == []
+    assert "A possible match is in another caseload" in content
     assert reverse("clients:detail", args=[program.other_client.pk]) not in content
+    assert "Olga Other" not in content.replace('value="Olga"', "").replace('value="Other"', "")
+    entry = AccessLogEntry.objects.get(client=program.other_client)
+    assert (entry.user, entry.detail) == (program.case_manager, "Duplicate check at intake")
 
 
 def test_profile_edit_saves_and_bumps_version(program, login):

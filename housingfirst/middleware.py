@@ -1,5 +1,7 @@
-"""Response headers for signed-in pages."""
+"""Request and response guards: private signed-in pages, uploads only where taken."""
 
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 
 
@@ -15,3 +17,41 @@ def private_pages(get_response):
         return response
 
     return middleware
+
+
+class UploadGuard:
+    """Files only where a page takes them, and no body larger than ``MAX_UPLOAD_SIZE``.
+
+    No page takes a file unless its view is marked with ``@accepts_files``: anything else
+    posted with a file part answers 400 before the view runs, and any request whose body
+    is larger than the limit answers 413 (nothing is read or saved).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_UPLOAD_SIZE:
+            return HttpResponse("The request is too large.", status=413, content_type="text/plain")
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if (
+            request.method == "POST"
+            and content_type.startswith("multipart/")
+            and not getattr(view_func, "accepts_files", False)
+            and request.FILES
+        ):
+            return HttpResponseBadRequest("This form takes no files.", content_type="text/plain")
+        return None
+
+
+def accepts_files(view):
+    """Mark a view whose form takes file uploads (up to ``MAX_UPLOAD_SIZE``)."""
+    view.accepts_files = True
+    return view

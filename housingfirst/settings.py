@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "housingfirst.middleware.private_pages",
+    "housingfirst.middleware.UploadGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -181,6 +182,8 @@ TRUSTED_PROXY_NETWORKS = [
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The largest request body accepted (bytes); file parts only on pages that take files.
+MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
 # Every script, style and image is the app's own (no CDN, nothing inline): a strict policy.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

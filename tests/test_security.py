@@ -162,3 +162,28 @@ def test_signed_in_pages_and_downloads_are_never_cached(program, login):
     for url in ("/", f"/clients/{program.client.pk}/", reverse("caseloads:export")):
         cache_control = browser.get(url)["Cache-Control"]
         assert "no-store" in cache_control and "private" in cache_control, url
+
+
+@pytest.mark.django_db
+def test_a_form_that_takes_no_file_refuses_one(program, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clients.models import Client
+
+    browser = login(program.case_manager)
+    before = Client.objects.count()
+    response = browser.post(
+        reverse("clients:create"),
+        {"first_name": "Nia", "attachment": SimpleUploadedFile("x.exe", b"MZ" * 100)},
+    )
+    assert response.status_code == 400
+    assert Client.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_refused(program, login, settings):
+    settings.MAX_UPLOAD_SIZE = 1000
+    response = login(program.case_manager).post(
+        reverse("clients:create"), {"goals": "x" * 2000, "first_name": "Nia"}
+    )
+    assert response.status_code == 413

@@ -72,7 +72,7 @@ class VersionedModelForm(forms.ModelForm):
         for conflict in merge.conflicts:
             choice = self.data.get(f"keep_{conflict.name}")
             if choice == "theirs":
-                setattr(self.instance, conflict.name, conflict.theirs_value)
+                setattr(self.instance, conflict.attname, conflict.theirs_value)
             elif choice != "yours":
                 unresolved.append(conflict)
         if unresolved:

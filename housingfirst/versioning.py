@@ -5,9 +5,9 @@ An edit page carries the version the person started from; ``save_versioned`` sav
 row lock only if nobody saved the record in between, and otherwise raises ``StaleEdit``. An
 edit form opened before someone else's save is merged field by field with it
 (``three_way_merge``, against that version in the history): nobody's change is lost, and only
-a field both people changed differently asks the person to choose. Every
-service, and the admin (``housingfirst.admin.VersionedAdmin``), saves edits this way, so a
-stale save is refused the same way on every page.
+a field both people changed differently asks the person to choose. Every service, and the
+admin (``housingfirst.admin.AuditedAdmin``), saves edits this way, so a stale save is handled
+the same way on every page.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db import models, transaction
 
 from .audit import change_reason
-from .history import display_value, who_acted
+from .history import Names, display_value, who_acted
 
 
 class StaleEdit(Exception):
@@ -80,7 +80,8 @@ class FieldConflict:
     yours: str
     saved_by: str
     saved_at: datetime
-    theirs_value: object = None  # as stored
+    attname: str = ""  # the column, and its value as stored
+    theirs_value: object = None
 
 
 @dataclass
@@ -100,6 +101,16 @@ def _history_rows(model, pk, since_version: int) -> list:
         .select_related("history_user")
         .order_by("version", "history_id")
     )
+
+
+def _shown(value, model_field) -> str:
+    """A value as the history shows it (a related record by its name, never a protected one's)."""
+    names = None
+    if model_field.is_relation and value is not None:
+        names = Names()
+        names.want(model_field.related_model, value)
+        names.fetch()
+    return display_value(value, model_field, names)
 
 
 def three_way_merge(instance, *, opened_version: int, fields) -> Merge | None:
@@ -139,18 +150,22 @@ def three_way_merge(instance, *, opened_version: int, fields) -> Merge | None:
             merge.kept_theirs.append(label)
             continue
         last_change = next(
-            row
-            for row, previous in zip(reversed(rows[1:]), reversed(rows[:-1]), strict=True)
-            if getattr(row, name) != getattr(previous, name)
+            (
+                row
+                for row, previous in zip(reversed(rows[1:]), reversed(rows[:-1]), strict=True)
+                if getattr(row, name) != getattr(previous, name)
+            ),
+            rows[-1],
         )
         merge.conflicts.append(
             FieldConflict(
                 name=model_field.name,
                 label=label,
-                theirs=display_value(theirs, model_field, None),
-                yours=display_value(yours, model_field, None),
+                theirs=_shown(theirs, model_field),
+                yours=_shown(yours, model_field),
                 saved_by=who_acted(last_change),
                 saved_at=last_change.history_date,
+                attname=name,
                 theirs_value=theirs,
             )
         )

@@ -172,3 +172,27 @@ def test_placement_edits_merge_too(program, login):
     assert a.post(url, {**a_opened, "address": "1 Elm St, Apt 2"}).status_code == 302
     placement = Placement.objects.get(pk=placement.pk)
     assert (placement.landlord_name, placement.address) == ("Oak Homes", "1 Elm St, Apt 2")
+
+
+def test_a_conflict_on_a_choice_of_record_keeps_the_colleagues_choice(program, login):
+    """A foreign key (the subsidy type) in conflict: keeping theirs restores their record."""
+    from placements.models import SubsidyType
+
+    voucher, rrh = (
+        SubsidyType.objects.create(name="Voucher"),
+        SubsidyType.objects.create(name="Rapid rehousing"),
+    )
+    placement = PlacementFactory(client=program.client, address="1 Elm St")
+    url = reverse("placements:placement_edit", args=[program.client.pk, placement.pk])
+    a = login(program.case_manager)
+    a_opened = opened_form(a, url)
+    b = login(program.supervisor)
+    b.post(url, {**opened_form(b, url), "subsidy_type": voucher.pk})
+
+    a = login(program.case_manager)
+    shown = a.post(url, {**a_opened, "subsidy_type": rrh.pk})
+    [conflict] = shown.context["form"].merge.conflicts
+    assert (conflict.theirs, conflict.yours) == ("Voucher", "Rapid rehousing")
+    saved = a.post(url, {**a_opened, "subsidy_type": rrh.pk, "keep_subsidy_type": "theirs"})
+    assert saved.status_code == 302
+    assert Placement.objects.get(pk=placement.pk).subsidy_type == voucher

@@ -17,6 +17,7 @@ import jellyfish
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import Client
 
@@ -114,7 +115,8 @@ def birth_date_slips(born: date) -> set[date]:
             variants.add(_valid(int(changed[:4]), int(changed[4:6]), int(changed[6:])))
     variants.discard(None)
     variants.discard(born)
-    return variants
+    # Nobody enrolled was born before 1900 or in the future.
+    return {day for day in variants if date(1900, 1, 1) <= day <= timezone.localdate()}
 
 
 @dataclass
@@ -129,13 +131,17 @@ class PossibleDuplicate:
 
 
 def score(
-    candidate: Client, *, first_name, last_name, preferred_name, date_of_birth, ssn
+    candidate: Client, *, first_name, last_name, preferred_name, date_of_birth, ssn, slips=None
 ) -> PossibleDuplicate:
+    """How much ``candidate`` looks like the person; ``slips``: the birth date's typing slips
+    (computed once by the caller that scores many candidates)."""
     result = PossibleDuplicate(client=candidate, score=0)
     if date_of_birth and candidate.date_of_birth:
+        if slips is None:
+            slips = birth_date_slips(date_of_birth)
         if candidate.date_of_birth == date_of_birth:
             kind = "same birth date"
-        elif candidate.date_of_birth in birth_date_slips(date_of_birth):
+        elif candidate.date_of_birth in slips:
             kind = "birth date with a typing slip"
         else:
             kind = None
@@ -194,8 +200,9 @@ def possible_duplicates(
     what the person may be shown)."""
     base = queryset if queryset is not None else Client.objects.all()
     where = Q(pk__in=[])
+    slips = birth_date_slips(date_of_birth) if date_of_birth else set()
     if date_of_birth:
-        where |= Q(date_of_birth__in=[date_of_birth, *birth_date_slips(date_of_birth)])
+        where |= Q(date_of_birth__in=[date_of_birth, *slips])
     last_four = (ssn or "")[-4:]
     if len(last_four) == 4:
         same_ssn = Q(ssn__endswith=last_four)
@@ -214,8 +221,10 @@ def possible_duplicates(
             preferred_name=preferred_name,
             date_of_birth=date_of_birth,
             ssn=ssn,
+            slips=slips,
         )
-        for candidate in candidates.select_related("team")[:MAX_CANDIDATES]
+        # No ordering: sorting by name would lead PostgreSQL away from the birth-date index.
+        for candidate in candidates.select_related("team").order_by()[:MAX_CANDIDATES]
     ]
     threshold = settings.DUPLICATE_MATCH_THRESHOLD
     return sorted(

@@ -138,3 +138,12 @@ class ClientSearchForm(forms.Form):
         max_length=100,
         help_text="Name, preferred name, or date of birth (YYYY-MM-DD or MM/DD/YYYY).",
     )
+
+
+class DuplicateDismissForm(forms.Form):
+    note = forms.CharField(
+        label="Why they are different people (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput,
+    )

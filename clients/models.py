@@ -478,3 +478,46 @@ class CoveredClient(models.Model):
 
     def __str__(self):
         return f"{self.client} in cover #{self.cover_id}"
+
+
+class DuplicatePairQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(dismissed_at__isnull=True)
+
+    def for_review_by(self, user):
+        """Pairs with at least one record in this person's scope (supervisors: their teams)."""
+        scope = Client.objects.visible_to(user).values("pk")
+        return self.filter(Q(first__in=scope) | Q(second__in=scope))
+
+
+class DuplicatePair(models.Model):
+    """Two records that may be the same person (``clients.duplicates``), found by the duplicate
+    sweep; a supervisor reviews them, and "different people" is remembered with who and when."""
+
+    first = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    reasons = models.CharField(max_length=300)
+    found_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dismiss_note = models.CharField("note", max_length=500, blank=True)
+
+    # Filed under the first record in the change log (both are named in the label).
+    AUDIT_CLIENT_FIELD = "first"
+
+    objects = DuplicatePairQuerySet.as_manager()
+    history = audit_history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_duplicate_pair"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="duplicate_pair_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Possible duplicate: #{self.first_id} and #{self.second_id}"

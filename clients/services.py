@@ -4,12 +4,14 @@ its transaction, for whoever reacts (reminders follow the client, close when the
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from housingfirst.audit import acting_person, change_reason
 from housingfirst.people import person_name
 from housingfirst.versioning import save_versioned
 
+from .duplicates import possible_duplicates
 from .events import client_left_program, client_reassigned
 from .models import (
     Assignment,
@@ -17,6 +19,7 @@ from .models import (
     ClientUserObjectPermission,
     Cover,
     CoveredClient,
+    DuplicatePair,
     Team,
 )
 
@@ -99,11 +102,79 @@ def client_intake(*, client: Client, created_by, case_manager=None) -> Client:
     """Enrol a new client; assign them when a case manager is known, else leave them queued."""
     with acting_person(created_by), change_reason("Intake"):
         client.save()
+        duplicates_find(client=client)
     if case_manager is not None:
         client_assign(
             client=client, case_manager=case_manager, assigned_by=created_by, reason="Intake"
         )
     return client
+
+
+# Possible duplicates -----------------------------------------------------------------------------
+
+DUPLICATE_FOUND = "Possible duplicate found"
+
+
+def duplicates_find(*, client: Client) -> int:
+    """Record this client's possible duplicates as pairs for a supervisor to review (pairs
+    already known, dismissed ones included, stay as they are). Returns how many are new."""
+    matches = possible_duplicates(
+        first_name=client.first_name,
+        last_name=client.last_name,
+        preferred_name=client.preferred_name,
+        date_of_birth=client.date_of_birth,
+        ssn=client.ssn,
+        exclude_pk=client.pk,
+    )
+    if not matches:
+        return 0
+    known = set(
+        DuplicatePair.objects.filter(Q(first=client) | Q(second=client)).values_list(
+            "first_id", "second_id"
+        )
+    )
+    new = 0
+    with change_reason(DUPLICATE_FOUND):
+        for match in matches:
+            first, second = sorted((client.pk, match.client.pk))
+            if (first, second) in known:
+                continue
+            DuplicatePair.objects.create(
+                first_id=first, second_id=second, score=match.score, reasons=match.why[:300]
+            )
+            new += 1
+    return new
+
+
+def duplicates_sweep(*, batch_size: int = 500) -> dict[str, int]:
+    """The nightly job: look for possible duplicates of every client (one query each)."""
+    counts = {"clients": 0, "new_pairs": 0}
+    last = 0
+    while True:
+        batch = list(Client.objects.filter(pk__gt=last).order_by("pk")[:batch_size])
+        if not batch:
+            return counts
+        with transaction.atomic():
+            for client in batch:
+                counts["new_pairs"] += duplicates_find(client=client)
+        counts["clients"] += len(batch)
+        last = batch[-1].pk
+
+
+@transaction.atomic
+def duplicate_dismiss(*, pair: DuplicatePair, by, note: str = "") -> DuplicatePair:
+    """A supervisor found the two records to be different people: remembered, with who,
+    when and why, and not offered again."""
+    locked = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    if locked.dismissed_at is not None:
+        return locked
+    locked.dismissed_at = timezone.now()
+    locked.dismissed_by = by
+    locked.dismiss_note = note.strip()
+    reason = f"Different people. {locked.dismiss_note}".strip()
+    with acting_person(by), change_reason(reason):
+        locked.save()
+    return locked
 
 
 PROFILE_EDITED = "Profile edited"

@@ -8,6 +8,13 @@ from . import services
 
 
 @shared_task
+def find_duplicates() -> dict[str, int]:
+    """Look for possible duplicate records across the program, nightly (new pairs only)."""
+    with acting_as("job:find_duplicates"):
+        return services.duplicates_sweep()
+
+
+@shared_task
 def end_expired_covers() -> dict[str, int]:
     """End covers whose last day has passed and start covers whose first day has come.
 

@@ -7,6 +7,12 @@ from . import views
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
+    path("duplicates/", views.duplicate_list, name="duplicates"),
+    path(
+        "duplicates/<int:pair_id>/different-people/",
+        views.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
     path("<int:client_id>/history/", views.client_history, name="history"),
 ]

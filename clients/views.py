@@ -3,18 +3,18 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from housingfirst.access_log import log_access_many
-from housingfirst.roles import Role, role_of
+from housingfirst.roles import Role, role_of, role_required
 from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
 
 from . import selectors, services
-from .access import can_change_clients, get_client_for, supervised_teams
-from .forms import ClientProfileForm, ClientSearchForm, IntakeForm
-from .models import Client, Team
+from .access import can_change_clients, get_client_for, parse_id, supervised_teams
+from .forms import ClientProfileForm, ClientSearchForm, DuplicateDismissForm, IntakeForm
+from .models import Client, DuplicatePair, Team
 
 
 def client_list(request):
@@ -118,3 +118,48 @@ def client_history(request, client_id):
         request, client, before=request.GET.get("before"), after=request.GET.get("after")
     )
     return render(request, "clients/history.html", {"client": client, "page": page})
+
+
+# Possible duplicates (supervisors, administrators) -------------------------------------------
+
+duplicate_reviewers = role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)
+DUPLICATE_PAIRS_PER_PAGE = 25
+
+
+@duplicate_reviewers
+def duplicate_list(request):
+    """Pairs of records that may be one person, with at least one record in the person's
+    teams (every team for administrators), best match first."""
+    pairs = (
+        DuplicatePair.objects.open()
+        .for_review_by(request.user)
+        .select_related("first__team", "second__team")
+        .order_by("-score", "-found_at", "pk")
+    )
+    page = Paginator(pairs, DUPLICATE_PAIRS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = {pk for pair in page.object_list for pk in (pair.first_id, pair.second_id)}
+    visible = set(
+        Client.objects.visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "clients/duplicates.html",
+        {"page": page, "visible": visible, "dismiss_form": DuplicateDismissForm()},
+    )
+
+
+@duplicate_reviewers
+@require_POST
+def duplicate_dismiss(request, pair_id):
+    pair = get_object_or_404(
+        DuplicatePair.objects.open().for_review_by(request.user), pk=parse_id(pair_id) or 0
+    )
+    form = DuplicateDismissForm(request.POST)
+    if form.is_valid():
+        services.duplicate_dismiss(pair=pair, by=request.user, note=form.cleaned_data["note"])
+        messages.success(
+            request, f"Records #{pair.first_id} and #{pair.second_id}: different people."
+        )
+    else:
+        messages.error(request, "The note is too long; nothing was changed.")
+    return redirect("clients:duplicates")

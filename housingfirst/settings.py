@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE["end-expired-covers"] = {
     "task": "clients.tasks.end_expired_covers",
     "schedule": crontab(minute="*/15"),
 }
+# Possible duplicate records across the program, for supervisors to review (/clients/duplicates/).
+CELERY_BEAT_SCHEDULE["find-duplicates"] = {
+    "task": "clients.tasks.find_duplicates",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # Audit
 # Auditors' writes answer 403 everywhere, and nobody reverts history from the admin

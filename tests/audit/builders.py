@@ -113,6 +113,15 @@ def _reminder(program):
     return reminder_for(ClientFactory(), assigned_to=program.case_manager)
 
 
+def _duplicate_pair(program):
+    from clients.models import DuplicatePair
+
+    first, second = sorted((ClientFactory().pk, ClientFactory().pk))
+    return DuplicatePair.objects.create(
+        first_id=first, second_id=second, score=80, reasons="same birth date"
+    )
+
+
 # model label: (build(program) -> saved instance, change(instance) -> (label, new) or None)
 BUILDERS = {
     "auth.user": (lambda program: UserFactory(), None),
@@ -126,6 +135,7 @@ BUILDERS = {
     "clients.clientgroupobjectpermission": (_group_grant, _change_permission),
     "clients.cover": (_cover, None),
     "clients.coveredclient": (_covered_client, None),
+    "clients.duplicatepair": (_duplicate_pair, None),
 }
 
 

@@ -4,3 +4,7 @@ from housingfirst.events import DomainEvent
 
 client_reassigned = DomainEvent("A client has a new case manager: client, case_manager, reason.")
 client_left_program = DomainEvent("A client exited the program: client, by, reason.")
+duplicate_review_requested = DomainEvent(
+    "Someone asked a supervisor to review a possible duplicate: pair, client, by."
+)
+duplicate_reviewed = DomainEvent("A possible duplicate was reviewed: pair, by.")

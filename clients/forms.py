@@ -113,9 +113,12 @@ class IntakeForm(SingleSubmissionForm, forms.ModelForm):
                 date_of_birth=cleaned.get("date_of_birth"),
                 ssn=cleaned.get("ssn") or "",
             )[:MATCHES_SHOWN]
+        # "Enrol and ask my supervisor to review": enrols, and the possible duplicate goes to
+        # the team's supervisors as a reminder.
+        self.asks_review = bool(self.duplicate_matches and self.data.get("ask_review"))
         if self.duplicate_matches:
             self.fields["confirm_new_person"].widget = forms.CheckboxInput()
-            if not cleaned.get("confirm_new_person"):
+            if not (cleaned.get("confirm_new_person") or self.asks_review):
                 self.add_error(
                     "confirm_new_person",
                     "This person may already be enrolled: check the possible match above, "

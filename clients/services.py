@@ -12,7 +12,12 @@ from housingfirst.people import person_name
 from housingfirst.versioning import save_versioned
 
 from .duplicates import possible_duplicates
-from .events import client_left_program, client_reassigned
+from .events import (
+    client_left_program,
+    client_reassigned,
+    duplicate_review_requested,
+    duplicate_reviewed,
+)
 from .models import (
     Assignment,
     Client,
@@ -98,8 +103,11 @@ def client_assign(
 
 
 @transaction.atomic
-def client_intake(*, client: Client, created_by, case_manager=None) -> Client:
-    """Enrol a new client; assign them when a case manager is known, else leave them queued."""
+def client_intake(*, client: Client, created_by, case_manager=None, ask_review=False) -> Client:
+    """Enrol a new client; assign them when a case manager is known, else leave them queued.
+
+    Possible duplicates are recorded for review; ``ask_review`` also asks the team's
+    supervisors to look at them now (announced: reminders makes them a reminder)."""
     with acting_person(created_by), change_reason("Intake"):
         client.save()
         duplicates_find(client=client)
@@ -107,6 +115,13 @@ def client_intake(*, client: Client, created_by, case_manager=None) -> Client:
         client_assign(
             client=client, case_manager=case_manager, assigned_by=created_by, reason="Intake"
         )
+    if ask_review:
+        client.refresh_from_db()
+        pairs = DuplicatePair.objects.open().filter(Q(first=client) | Q(second=client))
+        for pair in pairs:
+            duplicate_review_requested.announce(
+                sender=DuplicatePair, pair=pair, client=client, by=created_by
+            )
     return client
 
 
@@ -174,6 +189,7 @@ def duplicate_dismiss(*, pair: DuplicatePair, by, note: str = "") -> DuplicatePa
     reason = f"Different people. {locked.dismiss_note}".strip()
     with acting_person(by), change_reason(reason):
         locked.save()
+        duplicate_reviewed.announce(sender=DuplicatePair, pair=locked, by=by)
     return locked
 
 

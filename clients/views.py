@@ -63,6 +63,7 @@ def client_create(request):
             client=form.save(commit=False),
             created_by=request.user,
             case_manager=form.cleaned_data["case_manager"],
+            ask_review=form.asks_review,
         )
         messages.success(request, f"{client.display_name} is enrolled.")
         return redirect("clients:detail", client_id=client.pk)

@@ -33,6 +33,14 @@ class Kind(models.TextChoices):
     LEASE_ENDING = "lease_ending", "Lease ending"
     CONSENT_EXPIRING = "consent_expiring", "Release of information expiring"
     NO_CONTACT = "no_contact", "No contact for a while"
+    DUPLICATE_REVIEW = "duplicate_review", "Possible duplicate to review"
+
+
+# Kinds that a person asks for, not the rules: the sweep neither makes nor resolves them, and
+# they stay with the person asked (a supervisor) when the client is reassigned.
+REQUESTED_KINDS = (Kind.DUPLICATE_REVIEW,)
+# The kinds the rules make (reminders.rules), one reminder each for a client with everything.
+RULE_KINDS = tuple(kind for kind in Kind if kind not in REQUESTED_KINDS)
 
 
 # The one subject column each kind uses.
@@ -42,8 +50,9 @@ SUBJECT_FIELD = {
     Kind.LEASE_ENDING: "placement",
     Kind.CONSENT_EXPIRING: "consent",
     Kind.NO_CONTACT: "placement",
+    Kind.DUPLICATE_REVIEW: "duplicate_pair",
 }
-SUBJECT_FIELDS = ("placement", "referral", "consent")
+SUBJECT_FIELDS = ("placement", "referral", "consent", "duplicate_pair")
 
 
 def _subject_check() -> Q:
@@ -126,6 +135,13 @@ class Reminder(models.Model):
         null=True,
         blank=True,
     )
+    duplicate_pair = models.ForeignKey(
+        "clients.DuplicatePair",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
     # The client's case manager when the reminder was made; moved on reassignment.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -179,6 +195,11 @@ class Reminder(models.Model):
                 condition=Q(consent__isnull=False),
                 name="one_reminder_per_consent_kind_and_day",
             ),
+            models.UniqueConstraint(
+                fields=["duplicate_pair", "assigned_to"],
+                condition=Q(duplicate_pair__isnull=False),
+                name="one_duplicate_review_per_person",
+            ),
         ]
         indexes = [
             models.Index(fields=["assigned_to", "state", "due_on"], name="reminder_for_person"),
@@ -221,6 +242,9 @@ class Reminder(models.Model):
             return f"Lease at {where} ends {lease_end:%Y-%m-%d}" if lease_end else "Lease ending"
         if self.kind == Kind.VISIT_DUE:
             return "Next home visit"
+        if self.kind == Kind.DUPLICATE_REVIEW:
+            pair = self.duplicate_pair
+            return f"Records #{pair.first_id} and #{pair.second_id} may be the same person"
         return "Not reached in a while: get in touch"
 
 

@@ -5,7 +5,12 @@ that announced it: a reminder closes the moment its cause goes away, and a react
 rolls the action back.
 """
 
-from clients.events import client_left_program, client_reassigned
+from clients.events import (
+    client_left_program,
+    client_reassigned,
+    duplicate_review_requested,
+    duplicate_reviewed,
+)
 from placements.events import contact_changed, placement_changed
 from referrals.events import (
     consent_changed,
@@ -49,6 +54,14 @@ def _consent_changed(sender, *, consent, by=None, reason=services.RESOLVED_REASO
     services.reminders_client_changed(client_id=consent.client_id, by=by, reason=reason)
 
 
+def _duplicate_review_requested(sender, *, pair, client, by=None, **_):
+    services.reminders_duplicate_review_requested(pair=pair, client=client, by=by)
+
+
+def _duplicate_reviewed(sender, *, pair, by=None, **_):
+    services.reminders_duplicate_reviewed(pair=pair, by=by)
+
+
 REACTIONS = [
     (placement_changed, _client_records_changed),
     (contact_changed, _client_records_changed),
@@ -58,6 +71,8 @@ REACTIONS = [
     (referral_moved, _referral_moved),
     (referral_notes_changed, _referral_notes_changed),
     (consent_changed, _consent_changed),
+    (duplicate_review_requested, _duplicate_review_requested),
+    (duplicate_reviewed, _duplicate_reviewed),
 ]
 
 

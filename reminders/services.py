@@ -48,7 +48,7 @@ from housingfirst.audit import (
 from housingfirst.jobs import enqueue_on_commit
 
 from . import rules
-from .models import DigestSent, Kind, Reminder
+from .models import REQUESTED_KINDS, DigestSent, Kind, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,9 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report) -> No
     if not create:
         # Only closing and moving: nothing to do without pending reminders, and only the
         # rules of their kinds matter (keeps the hooks in web requests cheap).
-        existing = list(Reminder.objects.pending().filter(client__in=clients))
+        existing = list(
+            Reminder.objects.pending().filter(client__in=clients).exclude(kind__in=REQUESTED_KINDS)
+        )
         if not existing:
             return
         kinds = {reminder.kind for reminder in existing}
@@ -147,10 +149,12 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report) -> No
         wanted = {due.key: due for due in found}
         # Open ones (to close or move) and any, closed too, that a wanted one would repeat.
         existing = list(
-            Reminder.objects.filter(client__in=clients).filter(
+            Reminder.objects.filter(client__in=clients)
+            .filter(
                 Q(state__in=Reminder.PENDING)
                 | Q(due_on__in={due.due_on for due in wanted.values()})
             )
+            .exclude(kind__in=REQUESTED_KINDS)
         )
     existing_keys = {reminder.key for reminder in existing}
     pending = [reminder for reminder in existing if reminder.is_pending]
@@ -243,6 +247,36 @@ def reminders_generate(
 # Reactions to domain events (reminders.reactions) ----------------------------------------
 
 
+def reminders_duplicate_review_requested(*, pair, client, by=None) -> int:
+    """Someone asked for a possible duplicate to be reviewed: a reminder for each supervisor
+    of the client's team (administrators review from /clients/duplicates/ otherwise)."""
+    supervisors = list(client.team.supervisors.all()) if client.team_id else []
+    made = [
+        Reminder(
+            client=client,
+            kind=Kind.DUPLICATE_REVIEW,
+            duplicate_pair=pair,
+            assigned_to=supervisor,
+            due_on=timezone.localdate(),
+        )
+        for supervisor in supervisors
+        if not Reminder.objects.filter(duplicate_pair=pair, assigned_to=supervisor).exists()
+    ]
+    if made:
+        with acting_person(by):
+            bulk_create_with_history(
+                made, Reminder, default_change_reason="Review of a possible duplicate asked for"
+            )
+    return len(made)
+
+
+def reminders_duplicate_reviewed(*, pair, by=None) -> int:
+    """The pair was reviewed: the reminders asking for it are done."""
+    pending = list(Reminder.objects.pending().filter(duplicate_pair=pair))
+    _close(pending, state=Reminder.State.DONE, by=by, reason="Possible duplicate reviewed")
+    return len(pending)
+
+
 def reminders_client_changed(*, client_id: int, by=None, reason: str = RESOLVED_REASON) -> None:
     """Something a rule reads changed for this client: close what is no longer due now, and
     make what is newly due in the background (after commit)."""
@@ -266,7 +300,10 @@ def reminders_client_reassigned(*, client: Client, case_manager, reason: str = "
     """Move the client's open reminders to their new case manager (with history)."""
     reason = reason or current_reason()
     pending = list(
-        Reminder.objects.pending().filter(client=client).exclude(assigned_to=case_manager)
+        Reminder.objects.pending()
+        .filter(client=client)
+        .exclude(assigned_to=case_manager)
+        .exclude(kind__in=REQUESTED_KINDS)
     )
     for reminder in pending:
         reminder.assigned_to = case_manager

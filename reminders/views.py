@@ -29,7 +29,12 @@ HOME_PAGE_LIMIT = 20
 
 def _with_subjects(reminders):
     return reminders.select_related(
-        "client", "assigned_to", "placement", "referral__provider", "consent__provider"
+        "client",
+        "assigned_to",
+        "placement",
+        "referral__provider",
+        "consent__provider",
+        "duplicate_pair",
     )
 
 

@@ -126,3 +126,49 @@ def test_the_page_is_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = browser.get(PAGE)
     assert len(response.context["page"].object_list) == 5
+
+
+def test_asking_the_supervisor_to_review_at_intake_is_one_click(program, login):
+    from reminders.models import Kind, Reminder
+    from reminders.services import reminders_generate
+
+    other = client_of(
+        program.other_case_manager, first_name="Joseph", last_name="Castillo", date_of_birth=BORN
+    )
+    data = {
+        "first_name": "Josef",
+        "last_name": "Castilo",
+        "date_of_birth": BORN.isoformat(),
+        "program_start_date": "2025-02-01",
+        "name_data_quality": "1",
+        "dob_data_quality": "1",
+        "ssn_data_quality": "99",
+        "sex": "0",
+        "veteran_status": "0",
+        "disabling_condition": "1",
+    }
+    browser = login(program.case_manager)
+    shown = browser.post(reverse("clients:create"), data).content.decode()
+    assert "Enrol and ask my supervisor to review" in shown and "Joseph" not in shown.replace(
+        'value="Josef"', ""
+    )
+    response = browser.post(reverse("clients:create"), {**data, "ask_review": "1"})
+    assert response.status_code == 302
+    [reminder] = Reminder.objects.filter(kind=Kind.DUPLICATE_REVIEW)
+    new = reminder.client
+    assert reminder.assigned_to == program.supervisor and new.first_name == "Josef"
+    assert reminder.detail() == (
+        f"Records #{min(other.pk, new.pk)} and #{max(other.pk, new.pk)} may be the same person"
+    )
+    # The hourly sweep leaves it alone; reassigning the client leaves it with the supervisor.
+    reminders_generate()
+    services.client_assign(
+        client=new, case_manager=program.teammate, assigned_by=program.supervisor, reason="x"
+    )
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.assigned_to) == (Reminder.State.OPEN, program.supervisor)
+    # Reviewing the pair closes the reminder.
+    pair = DuplicatePair.objects.get()
+    login(program.supervisor).post(reverse("clients:duplicate_dismiss", args=[pair.pk]))
+    reminder.refresh_from_db()
+    assert reminder.state == Reminder.State.DONE

@@ -20,7 +20,7 @@ from housingfirst.celery import app as celery_app
 from housingfirst.jobs import enqueue, enqueue_on_commit
 from placements.models import Contact
 from reminders import services, tasks
-from reminders.models import Kind, Reminder
+from reminders.models import RULE_KINDS, Kind, Reminder
 from tests.clients.test_intake import intake
 from tests.factories import client_of
 
@@ -164,8 +164,8 @@ def test_the_sweep_queries_grow_with_batches_not_with_clients(program):
     one_batch_of_9, report_9 = _queries(client_ids=nine, batch_size=100)
     three_batches_of_3, report_3x3 = _queries(client_ids=another_nine, batch_size=3)
 
-    assert report_3.created == 3 * len(Kind.values)
-    assert report_9.created == report_3x3.created == 9 * len(Kind.values)
+    assert report_3.created == 3 * len(RULE_KINDS)
+    assert report_9.created == report_3x3.created == 9 * len(RULE_KINDS)
     assert one_batch_of_9 == one_batch_of_3
     assert (report_3x3.batches, three_batches_of_3) == (3, 3 * one_batch_of_3)
 
@@ -179,7 +179,7 @@ def test_the_full_sweep_walks_every_client_in_batches(program):
 
     assert report.clients == total
     assert report.batches == -(-total // 2)
-    assert report.created == 4 * len(Kind.values)
+    assert report.created == 4 * len(RULE_KINDS)
 
 
 def test_the_database_refuses_the_same_reminder_twice(program):
@@ -226,9 +226,9 @@ def test_a_batch_that_meets_a_concurrent_sweep_is_read_again(program):
     with mock.patch.object(services, "bulk_create_with_history", first_call_conflicts):
         report = services.reminders_generate()
 
-    assert calls == [len(Kind.values), len(Kind.values)]
-    assert report.created == len(Kind.values)
-    assert Reminder.objects.count() == len(Kind.values)
+    assert calls == [len(RULE_KINDS), len(RULE_KINDS)]
+    assert report.created == len(RULE_KINDS)
+    assert Reminder.objects.count() == len(RULE_KINDS)
 
 
 @pytest.mark.usefixtures("clock")
@@ -238,7 +238,7 @@ def test_generate_reminders_command_reports_counts(program):
 
     call_command("generate_reminders", "--batch-size", "2", stdout=out)
 
-    assert f"{len(Kind.values)} created, 0 resolved, 0 moved" in out.getvalue()
+    assert f"{len(RULE_KINDS)} created, 0 resolved, 0 moved" in out.getvalue()
     assert f"for {Client.objects.count()} clients in 2 batches" in out.getvalue()
     row = Reminder.history.first()
     assert (row.history_actor, row.history_change_reason) == (
@@ -251,7 +251,7 @@ def test_generate_reminders_command_reports_counts(program):
 def test_the_generation_task_runs_as_the_job(program):
     client_with_everything(program.client, by=program.case_manager)
     result = tasks.generate_reminders.delay().get()
-    assert result["created"] == len(Kind.values)
+    assert result["created"] == len(RULE_KINDS)
     assert {row.history_actor for row in Reminder.history.all()} == {services.GENERATION_JOB}
 
 

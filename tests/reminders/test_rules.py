@@ -12,7 +12,7 @@ from placements.models import Contact, Placement
 from referrals import services as referral_services
 from referrals.models import Referral
 from reminders import rules, services
-from reminders.models import Kind, Reminder
+from reminders.models import RULE_KINDS, Kind, Reminder
 from tests.placements.factories import PlacementFactory, housed, visit
 from tests.referrals.factories import ProviderFactory, consent_for, referral_at
 
@@ -324,7 +324,7 @@ def test_reaching_the_client_closes_the_no_contact_reminder(program):
 def test_every_rule_makes_its_reminder(program):
     client_with_everything(program.client, by=program.case_manager)
     generate()
-    assert sorted(r.kind for r in pending(program.client)) == sorted(Kind.values)
+    assert sorted(r.kind for r in pending(program.client)) == sorted(RULE_KINDS)
 
 
 def test_no_reminders_for_exited_clients(program):
@@ -348,7 +348,7 @@ def test_a_client_leaving_the_program_has_their_reminders_closed_by_the_sweep(pr
 
     report = generate()
 
-    assert report.resolved == len(Kind.values)
+    assert report.resolved == len(RULE_KINDS)
     assert pending(program.client) == []
     closed = Reminder.objects.filter(client=program.client)
     assert {r.closed_by_job for r in closed} == {services.GENERATION_JOB}
@@ -362,9 +362,9 @@ def test_running_twice_makes_each_reminder_once(program):
 
     second = generate()
 
-    assert first.created == len(Kind.values)
+    assert first.created == len(RULE_KINDS)
     assert (second.created, second.resolved, second.moved) == (0, 0, 0)
-    assert Reminder.objects.count() == len(Kind.values)
+    assert Reminder.objects.count() == len(RULE_KINDS)
     assert Reminder.history.count() == history_rows
 
 
@@ -383,7 +383,7 @@ def test_reassignment_moves_open_reminders_to_the_new_case_manager(program):
     )
 
     moved = pending(program.client)
-    assert len(moved) == len(Kind.values) - 1
+    assert len(moved) == len(RULE_KINDS) - 1
     assert {r.assigned_to for r in moved} == {teammate}
     done.refresh_from_db()
     assert done.assigned_to == cm  # a closed reminder keeps who it was for
@@ -403,5 +403,5 @@ def test_the_sweep_moves_reminders_that_missed_a_reassignment(program):
 
     report = generate()
 
-    assert report.moved == len(Kind.values)
+    assert report.moved == len(RULE_KINDS)
     assert {r.assigned_to for r in pending(program.client)} == {program.teammate}

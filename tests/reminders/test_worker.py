@@ -20,7 +20,7 @@ from django.db import connection
 from housingfirst.celery import app as celery_app
 from housingfirst.jobs import enqueue_on_commit
 from reminders import tasks
-from reminders.models import Kind, Reminder
+from reminders.models import RULE_KINDS, Reminder
 from tests.clock import at
 from tests.factories import TeamFactory, client_of, make_case_manager
 
@@ -78,11 +78,11 @@ def test_a_real_worker_generates_the_reminders(start_a_worker):
 
     enqueue_on_commit(tasks.generate_reminders)  # no transaction: sent at once
 
-    assert wait_for(lambda: Reminder.objects.count() == len(Kind.values)), (
+    assert wait_for(lambda: Reminder.objects.count() == len(RULE_KINDS)), (
         "the worker did not make the reminders within 30 seconds"
     )
     reminders = Reminder.objects.filter(client=client)
-    assert {r.kind for r in reminders} == set(Kind.values)
+    assert {r.kind for r in reminders} == set(RULE_KINDS)
     assert {r.assigned_to_id for r in reminders} == {case_manager.pk}
     history_actors = set(Reminder.history.values_list("history_actor", flat=True))
     assert history_actors == {"job:generate_reminders"}

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from housingfirst.roles import Role, role_of
 
-from .models import Client, Team
+from .models import Client, ClientLink, Team
 
 # Roles that may write client records at all; auditors only read.
 WRITER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -52,4 +52,7 @@ def get_client_for(user, client_id, *, change: bool = False, queryset=None) -> C
     client = base.visible_to(user, "change" if change else "view").filter(pk=pk).first()
     if client is None:
         raise Http404("No such client")
+    if change and ClientLink.objects.active().filter(linked=client).exists():
+        # A record linked to its primary is kept read-only; the work continues on the primary.
+        raise PermissionDenied("This record is linked to another and is read-only.")
     return client

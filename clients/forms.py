@@ -143,6 +143,15 @@ class ClientSearchForm(forms.Form):
     )
 
 
+class ClientLinkForm(forms.Form):
+    primary = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    reason = forms.CharField(label="Why they are the same person", max_length=1000)
+
+
+class ClientUnlinkForm(forms.Form):
+    reason = forms.CharField(label="Why they are different people", max_length=1000)
+
+
 class DuplicateDismissForm(forms.Form):
     note = forms.CharField(
         label="Why they are different people (optional)",

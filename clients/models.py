@@ -108,6 +108,11 @@ class ClientQuerySet(models.QuerySet):
             return self.all()
         return self.none()
 
+    def primary(self):
+        """Without the records linked to another (searches and counts use the primary)."""
+        linked = ClientLink.objects.filter(linked=models.OuterRef("pk"), unlinked_at__isnull=True)
+        return self.exclude(models.Exists(linked))
+
     def search(self, query: str):
         """Match name, preferred name, or a birth date typed as YYYY-MM-DD or MM/DD/YYYY."""
         query = query.strip()
@@ -482,7 +487,12 @@ class CoveredClient(models.Model):
 
 class DuplicatePairQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(dismissed_at__isnull=True)
+        """Not reviewed yet: neither found to be different people nor linked."""
+        linked = ClientLink.objects.filter(
+            Q(linked=models.OuterRef("first")) | Q(linked=models.OuterRef("second")),
+            unlinked_at__isnull=True,
+        )
+        return self.filter(dismissed_at__isnull=True).exclude(models.Exists(linked))
 
     def for_review_by(self, user):
         """Pairs with at least one record in this person's scope (supervisors: their teams)."""
@@ -521,3 +531,51 @@ class DuplicatePair(models.Model):
 
     def __str__(self):
         return f"Possible duplicate: #{self.first_id} and #{self.second_id}"
+
+
+class ClientLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(unlinked_at__isnull=True)
+
+
+class ClientLink(models.Model):
+    """Two records of one person, linked, never merged: ``linked`` is kept read-only and points
+    to ``primary``, where searches, counts and the work continue. ``moved`` remembers which
+    records the link moved to the primary (``{"app.model": [ids]}``) and ``ended_assignment``
+    the linked record's assignment it ended, so unlinking puts everything back as it was."""
+
+    primary = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="linked_records")
+    linked = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="links_as_linked")
+    reason = models.TextField(max_length=1000)
+    linked_at = models.DateTimeField(default=timezone.now)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    moved = models.JSONField(default=dict, blank=True)
+    ended_assignment = models.ForeignKey(
+        "Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unlinked_at = models.DateTimeField(null=True, blank=True)
+    unlinked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    AUDIT_CLIENT_FIELD = "linked"
+
+    objects = ClientLinkQuerySet.as_manager()
+    history = audit_history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["linked"],
+                condition=Q(unlinked_at__isnull=True),
+                name="a_record_is_linked_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(primary=models.F("linked")), name="a_record_is_not_its_own_link"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Record #{self.linked_id} linked to #{self.primary_id}"

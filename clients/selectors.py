@@ -3,10 +3,13 @@
 from collections import defaultdict
 
 from django.apps import apps
+from django.db.models import Q
 
 from housingfirst.access_log import log_access_many
 from housingfirst.audit_log import changelog
 from housingfirst.roles import Role, role_of
+
+from .models import ClientLink
 
 
 def _protected_records(entries, user):
@@ -51,8 +54,13 @@ def client_history_page(request, client, *, before=None, after=None, size=50):
     Protected records appear only to people who may see them, and each one shown is written
     to the access log.
     """
+    # Records linked to this one (or the primary this one is linked to): one story.
+    links = ClientLink.objects.active().filter(Q(primary=client) | Q(linked=client))
+    client_ids = {client.pk} | {
+        pk for pair in links.values_list("primary_id", "linked_id") for pk in pair
+    }
     page = changelog.change_log_page(
-        changelog.Filters(client_ids=[client.pk]), before=before, after=after, size=size
+        changelog.Filters(client_ids=sorted(client_ids)), before=before, after=after, size=size
     )
     shown, hidden = _protected_records(page.items, request.user)
     if hidden:
@@ -60,3 +68,17 @@ def client_history_page(request, client, *, before=None, after=None, size=50):
     if shown:
         log_access_many(request, shown, detail="Client change history")
     return page
+
+
+def link_context(client) -> dict:
+    """For the client page, in one query: the primary this record is linked to (it is then
+    read-only), and the records linked to it."""
+    links = list(
+        ClientLink.objects.active()
+        .filter(Q(primary=client) | Q(linked=client))
+        .select_related("primary", "linked")
+    )
+    return {
+        "link": next((link for link in links if link.linked_id == client.pk), None),
+        "linked_records": [link for link in links if link.primary_id == client.pk],
+    }

@@ -3,7 +3,7 @@ grants. Each takes the acting person and announces what happened (``clients.even
 its transaction, for whoever reacts (reminders follow the client, close when they leave)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from .events import (
 from .models import (
     Assignment,
     Client,
+    ClientLink,
     ClientUserObjectPermission,
     Cover,
     CoveredClient,
@@ -191,6 +192,98 @@ def duplicate_dismiss(*, pair: DuplicatePair, by, note: str = "") -> DuplicatePa
         locked.save()
         duplicate_reviewed.announce(sender=DuplicatePair, pair=locked, by=by)
     return locked
+
+
+# Linking two records of one person -----------------------------------------------------------
+
+
+def _records_that_move():
+    """The models whose rows follow a client into a link (``MOVES_WITH_LINKED_CLIENT``),
+    found in the app registry: clients knows none of the apps that declare them."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if getattr(m, "MOVES_WITH_LINKED_CLIENT", False)]
+
+
+def _move(model, pks, *, to_client_id: int) -> None:
+    # One save per record: each move is in its history, with the reason of the block.
+    for record in model._default_manager.filter(pk__in=pks).order_by("pk"):
+        record.client_id = to_client_id
+        record.save()
+
+
+@transaction.atomic
+def client_link(*, primary: Client, linked: Client, by, reason: str) -> ClientLink:
+    """Link two records of one person: ``linked`` becomes read-only and points to
+    ``primary``, and its placements, contacts, referrals, consents, reminders and past
+    assignments move to ``primary`` (its current assignment ends). Never merged: every moved
+    record is remembered, so ``client_unlink`` puts everything back as it was."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why these records are the same person."})
+    if primary.pk == linked.pk:
+        raise ValidationError("A record cannot be linked to itself.")
+    rows = Client.objects.select_for_update().filter(pk__in=[primary.pk, linked.pk])
+    locked = {client.pk: client for client in rows}
+    primary, linked = locked[primary.pk], locked[linked.pk]
+    links = ClientLink.objects.active()
+    if links.filter(linked__in=[primary, linked]).exists() or links.filter(primary=linked).exists():
+        raise ValidationError("One of these records is already linked: unlink it first.")
+    full_reason = f"Linked record #{linked.pk} to #{primary.pk}: {reason}"
+    with acting_person(by), change_reason(full_reason):
+        ended = linked.assignments.filter(ended_at__isnull=True).first()
+        if ended is not None:
+            ended.ended_at = timezone.now()
+            ended.save()
+        moved = {}
+        try:
+            with transaction.atomic():
+                for model in [*_records_that_move(), Assignment]:
+                    pks = list(
+                        model._default_manager.filter(client=linked).values_list("pk", flat=True)
+                    )
+                    if pks:
+                        _move(model, pks, to_client_id=primary.pk)
+                        moved[model._meta.label_lower] = pks
+        except IntegrityError:
+            # A record that exists once per client (an open placement) is on both.
+            raise ValidationError(
+                "Both records have an open placement: record the exit of one before linking."
+            ) from None
+        return ClientLink.objects.create(
+            primary=primary,
+            linked=linked,
+            reason=reason,
+            linked_by=by,
+            moved=moved,
+            ended_assignment=ended,
+        )
+
+
+@transaction.atomic
+def client_unlink(*, link: ClientLink, by, reason: str) -> ClientLink:
+    """Undo a link exactly: every record it moved goes back, the assignment it ended is
+    open again, and the linked record is editable again."""
+    from django.apps import apps
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why these records are different people."})
+    link = ClientLink.objects.select_for_update().get(pk=link.pk)
+    if link.unlinked_at is not None:
+        return link
+    full_reason = f"Unlinked record #{link.linked_id} from #{link.primary_id}: {reason}"
+    with acting_person(by), change_reason(full_reason):
+        for label, pks in link.moved.items():
+            _move(apps.get_model(label), pks, to_client_id=link.linked_id)
+        if link.ended_assignment_id:
+            assignment = Assignment.objects.get(pk=link.ended_assignment_id)
+            assignment.ended_at = None
+            assignment.save()
+        link.unlinked_at = timezone.now()
+        link.unlinked_by = by
+        link.save()
+    return link
 
 
 PROFILE_EDITED = "Profile edited"

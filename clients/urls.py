@@ -15,4 +15,6 @@ urlpatterns = [
     ),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
     path("<int:client_id>/history/", views.client_history, name="history"),
+    path("<int:client_id>/link/", views.client_link, name="link"),
+    path("<int:client_id>/unlink/", views.client_unlink, name="unlink"),
 ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,13 +13,22 @@ from housingfirst.versioning import StaleEdit
 
 from . import selectors, services
 from .access import can_change_clients, get_client_for, parse_id, supervised_teams
-from .forms import ClientProfileForm, ClientSearchForm, DuplicateDismissForm, IntakeForm
-from .models import Client, DuplicatePair, Team
+from .forms import (
+    ClientLinkForm,
+    ClientProfileForm,
+    ClientSearchForm,
+    ClientUnlinkForm,
+    DuplicateDismissForm,
+    IntakeForm,
+)
+from .models import Client, ClientLink, DuplicatePair, Team
 
 
 def client_list(request):
     form = ClientSearchForm(request.GET or None)
-    clients = Client.objects.visible_to(request.user).select_related("case_manager", "team")
+    clients = (
+        Client.objects.visible_to(request.user).primary().select_related("case_manager", "team")
+    )
     if form.is_valid():
         clients = clients.search(form.cleaned_data["q"])
     page = Paginator(clients, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -164,3 +173,45 @@ def duplicate_dismiss(request, pair_id):
     else:
         messages.error(request, "The note is too long; nothing was changed.")
     return redirect("clients:duplicates")
+
+
+# Linking two records of one person -----------------------------------------------------------
+
+
+@require_POST
+def client_link(request, client_id):
+    """Link this record to a primary: both must be records this person may change."""
+    linked = get_client_for(request.user, client_id, change=True)
+    form = ClientLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why these records are the same person; nothing was linked.")
+        return redirect("clients:duplicates")
+    primary = get_client_for(request.user, form.cleaned_data["primary"], change=True)
+    try:
+        services.client_link(
+            primary=primary, linked=linked, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + " Nothing was linked.")
+        return redirect("clients:duplicates")
+    messages.success(
+        request, f"Record #{linked.pk} is linked to #{primary.pk}; its records moved here."
+    )
+    return redirect("clients:detail", client_id=primary.pk)
+
+
+@require_POST
+def client_unlink(request, client_id):
+    """Undo the link of this (linked, read-only) record: everything goes back."""
+    if not can_change_clients(request.user):
+        raise PermissionDenied
+    linked = get_client_for(request.user, client_id)
+    link = get_object_or_404(ClientLink.objects.active(), linked=linked)
+    get_client_for(request.user, link.primary_id, change=True)  # and the primary too
+    form = ClientUnlinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why these records are different people; nothing changed.")
+        return redirect("clients:detail", client_id=linked.pk)
+    services.client_unlink(link=link, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, f"Record #{linked.pk} is unlinked; its records are back.")
+    return redirect("clients:detail", client_id=linked.pk)

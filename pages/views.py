@@ -10,6 +10,7 @@ from django.shortcuts import render
 from caseloads.selectors import supervisor_home
 from clients.access import can_change_clients, get_client_for
 from clients.models import Client
+from clients.selectors import link_context
 from housingfirst.audit_log import changelog
 from housingfirst.audit_log.views import log_protected_entries
 from housingfirst.roles import Role, role_of
@@ -25,10 +26,13 @@ def home(request):
     if role is Role.CASE_MANAGER:
         context["caseload"] = (
             Client.objects.filter(case_manager=request.user)
+            .primary()
             .select_related("team")
             .order_by("last_name", "first_name")[:50]
         )
-        context["caseload_size"] = Client.objects.filter(case_manager=request.user).count()
+        context["caseload_size"] = (
+            Client.objects.filter(case_manager=request.user).primary().count()
+        )
         context.update(home_reminders(request.user))
     elif role is Role.SUPERVISOR:
         context.update(supervisor_home(request.user))
@@ -52,6 +56,7 @@ def client_detail(request, client_id):
             "can_change": can_change_clients(request.user),
             "referral_section": client_referral_section(request, client),
             "reminder_section": client_reminder_section(request, client),
+            **link_context(client),
             **housing_context(client, request.user),
         },
     )

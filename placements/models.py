@@ -115,6 +115,9 @@ def housed_days_expression(as_of: date):
 class Placement(VersionedModel):
     """One housing placement: the search for a unit, the tenancy, and its end if it ends."""
 
+    # Moves to the primary record when its client is linked to another (clients.ClientLink).
+    MOVES_WITH_LINKED_CLIENT = True
+
     class State(models.TextChoices):
         SEARCHING = "searching", "Searching for housing"
         HOUSED = "housed", "Housed"
@@ -344,6 +347,9 @@ class ContactQuerySet(models.QuerySet):
 
 class Contact(VersionedModel):
     """A home visit, phone call, office visit or outreach attempt. Never deleted from the UI."""
+
+    # Moves to the primary record when its client is linked to another (clients.ClientLink).
+    MOVES_WITH_LINKED_CLIENT = True
 
     class Kind(models.TextChoices):
         HOME_VISIT = "home_visit", "Home visit"

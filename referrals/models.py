@@ -132,6 +132,9 @@ class Consent(VersionedModel):
     Revoking never deletes: it records the revocation date and who recorded it.
     """
 
+    # Moves to the primary record when its client is linked to another (clients.ClientLink).
+    MOVES_WITH_LINKED_CLIENT = True
+
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="consents")
     purpose = models.TextField(
@@ -244,6 +247,9 @@ class ReferralQuerySet(models.QuerySet):
 
 class Referral(VersionedModel):
     """One voluntary referral of a client to a provider for one service type."""
+
+    # Moves to the primary record when its client is linked to another (clients.ClientLink).
+    MOVES_WITH_LINKED_CLIENT = True
 
     class Status(models.TextChoices):
         OFFERED = "offered", "Offered"

@@ -101,6 +101,9 @@ class ReminderQuerySet(models.QuerySet):
 
 
 class Reminder(models.Model):
+    # Moves to the primary record when its client is linked to another (clients.ClientLink).
+    MOVES_WITH_LINKED_CLIENT = True
+
     Kind = Kind
 
     class State(models.TextChoices):

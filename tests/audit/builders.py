@@ -122,6 +122,17 @@ def _duplicate_pair(program):
     )
 
 
+def _client_link(program):
+    from clients.models import ClientLink
+
+    return ClientLink.objects.create(
+        primary=ClientFactory(),
+        linked=ClientFactory(),
+        reason="Same person",
+        linked_by=program.admin,
+    )
+
+
 # model label: (build(program) -> saved instance, change(instance) -> (label, new) or None)
 BUILDERS = {
     "auth.user": (lambda program: UserFactory(), None),
@@ -136,6 +147,7 @@ BUILDERS = {
     "clients.cover": (_cover, None),
     "clients.coveredclient": (_covered_client, None),
     "clients.duplicatepair": (_duplicate_pair, None),
+    "clients.clientlink": (_client_link, None),
 }
 
 

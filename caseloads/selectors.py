@@ -218,8 +218,11 @@ def caseload_rows(user, *, sort: str = "name", descending: bool = False) -> list
     if not rows:
         return []
 
-    active = Client.objects.visible_to(user).filter(
-        case_manager__in=list(rows), status=Client.Status.ACTIVE
+    # Counts use the primary record of a person recorded twice (clients.ClientLink).
+    active = (
+        Client.objects.visible_to(user)
+        .primary()
+        .filter(case_manager__in=list(rows), status=Client.Status.ACTIVE)
     )
     figures = (
         with_visit_schedule(with_housing_stability(active))
@@ -309,6 +312,7 @@ def unassigned_clients(user) -> QuerySet:
     """The intake queue: active clients of the reviewer's teams that nobody holds yet."""
     return (
         Client.objects.visible_to(user)
+        .primary()
         .filter(case_manager__isnull=True, status=Client.Status.ACTIVE)
         .select_related("team")
         .order_by("program_start_date", "created_at", "pk")
@@ -354,7 +358,7 @@ def urgent_items(user) -> dict:
     """The few things a supervisor should look at first, each list short and oldest first."""
     now = timezone.now()
     today = timezone.localdate(now)
-    active = Client.objects.visible_to(user).filter(status=Client.Status.ACTIVE)
+    active = Client.objects.visible_to(user).primary().filter(status=Client.Status.ACTIVE)
     scheduled = with_visit_schedule(active).select_related("case_manager")
     items = {
         "unassigned": list(unassigned_clients(user)[:URGENT_LIST_LENGTH]),
@@ -415,7 +419,7 @@ def outcome_scope(user, team_id=None) -> OutcomeScope:
         except (StopIteration, TypeError, ValueError):
             raise Http404("No such team") from None
     program_wide = role_of(user) is Role.ADMINISTRATOR and team is None
-    clients = Client.objects.visible_to(user)
+    clients = Client.objects.visible_to(user).primary()
     if team is not None:
         clients = clients.filter(team=team)
     if program_wide:

@@ -179,3 +179,17 @@ def test_a_linked_pair_leaves_the_possible_duplicates_page(program, login, twins
     assert f'action="{reverse("clients:link", args=[josef.pk])}"' in page.content.decode()
     link(program, joseph, josef, browser)
     assert list(browser.get(reverse("clients:duplicates")).context["page"].object_list) == []
+
+
+def test_the_caseload_review_counts_the_primary_only(program, login, twins):
+    from caseloads.selectors import caseload_rows
+
+    joseph, josef = twins
+
+    def caseload():
+        rows = caseload_rows(program.supervisor)
+        return next(r.caseload for r in rows if r.case_manager == program.case_manager)
+
+    before = caseload()
+    link(program, joseph, josef, login(program.supervisor))
+    assert caseload() == before - 1

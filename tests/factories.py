@@ -88,3 +88,29 @@ def bulk_caseload(case_manager, count):
         ]
     )
     return clients
+
+
+# A valid intake form (clients:create), for tests that enrol someone through the page.
+INTAKE_FORM = {
+    "first_name": "Nia",
+    "last_name": "Brooks",
+    "date_of_birth": "1975-03-02",
+    "program_start_date": "2025-02-01",
+    "name_data_quality": "1",
+    "dob_data_quality": "1",
+    "ssn_data_quality": "99",
+    "sex": "0",
+    "veteran_status": "0",
+    "disabling_condition": "1",
+}
+
+
+def form_values(form) -> dict:
+    """What a browser sends back for a form as it was opened: every filled-in field."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data

@@ -16,6 +16,7 @@ from housingfirst.submissions import ALREADY_SAVED
 from placements.models import Contact, Placement
 from referrals.models import Consent, Provider, Referral
 
+from .factories import INTAKE_FORM
 from .referrals.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,19 +34,7 @@ def today():
 
 
 def intake(program):
-    data = {
-        "first_name": "Nia",
-        "last_name": "Brooks",
-        "date_of_birth": "1975-03-02",
-        "program_start_date": "2025-02-01",
-        "name_data_quality": "1",
-        "dob_data_quality": "1",
-        "ssn_data_quality": "99",
-        "sex": "0",
-        "veteran_status": "0",
-        "disabling_condition": "1",
-        "team": program.team.pk,
-    }
+    data = {**INTAKE_FORM, "team": program.team.pk}
     return program.case_manager, reverse("clients:create"), data, Client
 
 

@@ -4,8 +4,13 @@ from django.urls import reverse
 from clients.models import Client
 from clients.services import client_profile_update
 from housingfirst.forms import STALE_EDIT_MESSAGE
+from tests.factories import form_values
 
 pytestmark = pytest.mark.django_db
+
+
+def _admin_form_data(browser, url):
+    return form_values(browser.get(url).context["adminform"].form)
 
 
 def test_admin_edits_client_with_history_and_sees_object_permissions(program, login):
@@ -24,18 +29,8 @@ def test_admin_edits_client_with_history_and_sees_object_permissions(program, lo
 
 def test_admin_change_is_recorded_with_the_admin(program, login):
     browser = login(program.admin)
-    form = (
-        browser.get(reverse("admin:clients_client_change", args=[program.client.pk]))
-        .context["adminform"]
-        .form
-    )
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    data["goals"] = "Set by admin"
+    url = reverse("admin:clients_client_change", args=[program.client.pk])
+    data = {**_admin_form_data(browser, url), "goals": "Set by admin"}
     response = browser.post(reverse("admin:clients_client_change", args=[program.client.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = Client.history.filter(id=program.client.pk).latest("history_id")
@@ -46,17 +41,6 @@ def test_admin_change_is_recorded_with_the_admin(program, login):
 def test_staff_without_admin_rights_cannot_open_admin(program, login, who):
     response = login(getattr(program, who)).get(reverse("admin:clients_client_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response.url
-
-
-def _admin_form_data(browser, url):
-    form = browser.get(url).context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
 
 
 def test_admin_refuses_a_stale_save_like_every_page_and_bumps_the_version(program, login):

@@ -8,6 +8,7 @@ from clients.models import Client
 from housingfirst.forms import CONFLICT_MESSAGE
 from placements.models import Placement
 
+from ..factories import form_values
 from ..placements.factories import PlacementFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +20,7 @@ def edit_url(client):
 
 def opened_form(browser, url):
     """What the person's browser holds after opening an edit page: every field's value."""
-    form = browser.get(url).context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
+    return form_values(browser.get(url).context["form"])
 
 
 def messages_of(response):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from clients import services, tasks
 from clients.models import DuplicatePair
-from tests.factories import ClientFactory, client_of
+from tests.factories import INTAKE_FORM, ClientFactory, client_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +43,10 @@ def test_the_nightly_sweep_finds_each_pair_once(program):
 def test_an_intake_confirmed_as_a_new_person_is_offered_for_review(program, login):
     client_of(program.case_manager, first_name="Joseph", last_name="Castillo", date_of_birth=BORN)
     data = {
+        **INTAKE_FORM,
         "first_name": "Josef",
         "last_name": "Castilo",
         "date_of_birth": BORN.isoformat(),
-        "program_start_date": "2025-02-01",
-        "name_data_quality": "1",
-        "dob_data_quality": "1",
-        "ssn_data_quality": "99",
-        "sex": "0",
-        "veteran_status": "0",
-        "disabling_condition": "1",
         "confirm_new_person": "on",
     }
     assert login(program.case_manager).post(reverse("clients:create"), data).status_code == 302
@@ -136,16 +130,10 @@ def test_asking_the_supervisor_to_review_at_intake_is_one_click(program, login):
         program.other_case_manager, first_name="Joseph", last_name="Castillo", date_of_birth=BORN
     )
     data = {
+        **INTAKE_FORM,
         "first_name": "Josef",
         "last_name": "Castilo",
         "date_of_birth": BORN.isoformat(),
-        "program_start_date": "2025-02-01",
-        "name_data_quality": "1",
-        "dob_data_quality": "1",
-        "ssn_data_quality": "99",
-        "sex": "0",
-        "veteran_status": "0",
-        "disabling_condition": "1",
     }
     browser = login(program.case_manager)
     shown = browser.post(reverse("clients:create"), data).content.decode()

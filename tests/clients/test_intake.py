@@ -7,21 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Assignment, Client
+from tests.factories import INTAKE_FORM
 
 pytestmark = pytest.mark.django_db
 
-VALID = {
-    "first_name": "Nia",
-    "last_name": "Brooks",
-    "date_of_birth": "1975-03-02",
-    "program_start_date": "2025-02-01",
-    "name_data_quality": "1",
-    "dob_data_quality": "1",
-    "ssn_data_quality": "99",
-    "sex": "0",
-    "veteran_status": "0",
-    "disabling_condition": "1",
-}
+VALID = INTAKE_FORM
 
 
 def intake(browser, **changes):

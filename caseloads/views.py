@@ -27,7 +27,7 @@ from housingfirst.redirects import safe_next_url
 from housingfirst.roles import role_required
 from housingfirst.submissions import single_submission
 
-from . import charts
+from housingfirst import charts
 from . import selectors as caseloads
 from .forms import CoverEndForm, CoverForm, ReassignForm
 from .selectors import REVIEW_ROLES, SORTS

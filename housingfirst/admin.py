@@ -76,6 +76,11 @@ class AuditedAdmin(SimpleHistoryAdmin):
             # Saved by someone else between the form's check and this save: nothing saved.
             messages.error(request, STALE_EDIT_MESSAGE)
 
+    def save_formset(self, request, form, formset, change):
+        # Inline rows (a site's staff, say) are saved with the same reason as their parent.
+        with change_reason("Edited in the admin" if change else "Added in the admin"):
+            super().save_formset(request, form, formset, change)
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     show_full_result_count = False

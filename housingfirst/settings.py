@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clients",
     "placements",
     "referrals",
+    "harm_reduction",
     "reminders",
     "caseloads",
     "pages",
@@ -306,6 +307,13 @@ CELERY_BEAT_SCHEDULE["find-duplicates"] = {
     "task": "clients.tasks.find_duplicates",
     "schedule": crontab(hour=3, minute=30),
 }
+
+# Harm reduction
+# A lot expiring within this many days is a reminder for the site's staff (and flagged on
+# /harm-reduction/).
+HARM_REDUCTION_EXPIRING_DAYS = env_int("HARM_REDUCTION_EXPIRING_DAYS", 30)
+# The report shows any count from 1 to this number as a range ("1–10"), never the number.
+HARM_REDUCTION_SMALL_CELL_MAX = env_int("HARM_REDUCTION_SMALL_CELL_MAX", 10)
 
 # Audit
 # Auditors' writes answer 403 everywhere, and nobody reverts history from the admin

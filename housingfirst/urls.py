@@ -17,6 +17,7 @@ urlpatterns = [
     path("clients/<int:client_id>/", include("placements.urls")),
     path("clients/<int:client_id>/", include("referrals.client_urls")),
     path("referrals/", include("referrals.urls")),
+    path("harm-reduction/", include("harm_reduction.urls")),
     path("reminders/", include("reminders.urls")),
     path("caseloads/", include("caseloads.urls")),
     path("audit/", include("housingfirst.audit_log.urls")),

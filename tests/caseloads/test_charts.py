@@ -2,7 +2,7 @@
 
 import re
 
-from caseloads import charts
+from housingfirst import charts
 
 
 def test_bar_chart_is_an_image_named_by_its_title_and_description():

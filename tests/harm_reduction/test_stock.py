@@ -137,9 +137,7 @@ def test_every_stock_movement_is_in_history_with_the_person_and_reason(program, 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
-def test_two_people_handing_out_the_last_kits_at_once_never_make_stock_negative(
-    program, supplies
-):
+def test_two_people_handing_out_the_last_kits_at_once_never_make_stock_negative(program, supplies):
     by = program.case_manager
     receive(supplies.site, supplies.naloxone, 3, by=by)
     receive(supplies.site, supplies.naloxone, 2, by=by, expires_in_days=20, lot_number="L2")

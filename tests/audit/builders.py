@@ -133,6 +133,28 @@ def _client_link(program):
     )
 
 
+def _linked_to_a_client(factory_path):
+    """A harm-reduction record linked to a client (at their request), so it names them."""
+
+    def build_linked(program):
+        module, name = factory_path.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name)(client=ClientFactory())
+
+    return build_linked
+
+
+def _site_staff(program):
+    from tests.harm_reduction.factories import SiteStaffFactory
+
+    return SiteStaffFactory(user=program.teammate)
+
+
+def _change_site_staff(instance):
+    instance.user = UserFactory(first_name="Kim", last_name="Okafor")
+    instance.save()
+    return "User", "Kim Okafor"
+
+
 # model label: (build(program) -> saved instance, change(instance) -> (label, new) or None)
 BUILDERS = {
     "auth.user": (lambda program: UserFactory(), None),
@@ -148,6 +170,15 @@ BUILDERS = {
     "clients.coveredclient": (_covered_client, None),
     "clients.duplicatepair": (_duplicate_pair, None),
     "clients.clientlink": (_client_link, None),
+    "harm_reduction.distribution": (
+        _linked_to_a_client("tests.harm_reduction.factories.DistributionFactory"),
+        None,
+    ),
+    "harm_reduction.overdoseresponse": (
+        _linked_to_a_client("tests.harm_reduction.factories.OverdoseResponseFactory"),
+        None,
+    ),
+    "harm_reduction.sitestaff": (_site_staff, _change_site_staff),
 }
 
 
@@ -231,10 +262,14 @@ def change(instance):
         value = CHANGE_TEXT[: field.max_length] if field.max_length else CHANGE_TEXT
         shown = value
     else:
-        field = next(f for f in fields if isinstance(f, models.BooleanField | models.DecimalField))
+        numbers = models.BooleanField | models.DecimalField | models.IntegerField
+        field = next(f for f in fields if isinstance(f, numbers))
         if isinstance(field, models.BooleanField):
             value = not getattr(instance, field.attname)
             shown = "Yes" if value else "No"
+        elif isinstance(field, models.IntegerField):
+            value = getattr(instance, field.attname) + 1
+            shown = str(value)
         else:
             value = (getattr(instance, field.attname) or Decimal(0)) + 1
             shown = str(value)

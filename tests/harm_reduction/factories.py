@@ -11,11 +11,15 @@ from django.utils import timezone
 
 from harm_reduction import services
 from harm_reduction.models import (
+    Discard,
+    Distribution,
+    Draw,
     FundingSource,
     ItemKind,
     OverdoseResponse,
     Site,
     SiteStaff,
+    StockLot,
     StockMinimum,
     TrainingSession,
 )
@@ -117,3 +121,51 @@ def hand_out(site, item, quantity, *, by, funding_source=None, client=None, **fi
         by=by,
         **fields,
     )
+
+
+# Direct rows for the audit tests (which build one record of every model); the other tests
+# move stock through the services above.
+class StockLotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockLot
+
+    site = factory.SubFactory(SiteFactory)
+    item = factory.SubFactory(ItemKindFactory)
+    lot_number = factory.Sequence(lambda n: f"LOT{n}")
+    received_on = factory.LazyFunction(timezone.localdate)
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+    quantity = 50
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class DiscardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Discard
+
+    lot = factory.SubFactory(StockLotFactory)
+    discarded_on = factory.LazyFunction(timezone.localdate)
+    quantity = 1
+    reason = Discard.Reason.DAMAGED
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class DistributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Distribution
+
+    given_on = factory.LazyFunction(timezone.localdate)
+    site = factory.SubFactory(SiteFactory)
+    item = factory.SubFactory(ItemKindFactory)
+    quantity = 1
+    recipient_role = "tenant"
+    funding_source = factory.SubFactory(FundingSourceFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class DrawFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Draw
+
+    distribution = factory.SubFactory(DistributionFactory)
+    lot = factory.SubFactory(StockLotFactory)
+    quantity = 1

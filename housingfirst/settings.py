@@ -338,6 +338,11 @@ CELERY_BEAT_SCHEDULE["generate-reminders"] = {
     "task": "reminders.tasks.generate_reminders",
     "schedule": crontab(minute=0),  # hourly
 }
+# Harm-reduction stock: lots nearing expiry and stock under its minimum, before the digest.
+CELERY_BEAT_SCHEDULE["stock-reminders"] = {
+    "task": "reminders.tasks.stock_reminders",
+    "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=5),
+}
 CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
     "task": "reminders.tasks.send_daily_digests",
     # After that hour's sweep has made the day's reminders.

@@ -34,13 +34,18 @@ class Kind(models.TextChoices):
     CONSENT_EXPIRING = "consent_expiring", "Release of information expiring"
     NO_CONTACT = "no_contact", "No contact for a while"
     DUPLICATE_REVIEW = "duplicate_review", "Possible duplicate to review"
+    STOCK_EXPIRING = "stock_expiring", "Supplies expiring"
+    STOCK_LOW = "stock_low", "Supplies running low"
 
 
 # Kinds that a person asks for, not the rules: the sweep neither makes nor resolves them, and
 # they stay with the person asked (a supervisor) when the client is reassigned.
 REQUESTED_KINDS = (Kind.DUPLICATE_REVIEW,)
+# Kinds about a site's harm-reduction stock, not a client: for the site's staff
+# (reminders.stock), with no client.
+SITE_KINDS = (Kind.STOCK_EXPIRING, Kind.STOCK_LOW)
 # The kinds the rules make (reminders.rules), one reminder each for a client with everything.
-RULE_KINDS = tuple(kind for kind in Kind if kind not in REQUESTED_KINDS)
+RULE_KINDS = tuple(kind for kind in Kind if kind not in REQUESTED_KINDS + SITE_KINDS)
 
 
 # The one subject column each kind uses.
@@ -51,8 +56,17 @@ SUBJECT_FIELD = {
     Kind.CONSENT_EXPIRING: "consent",
     Kind.NO_CONTACT: "placement",
     Kind.DUPLICATE_REVIEW: "duplicate_pair",
+    Kind.STOCK_EXPIRING: "stock_lot",
+    Kind.STOCK_LOW: "stock_minimum",
 }
-SUBJECT_FIELDS = ("placement", "referral", "consent", "duplicate_pair")
+SUBJECT_FIELDS = (
+    "placement",
+    "referral",
+    "consent",
+    "duplicate_pair",
+    "stock_lot",
+    "stock_minimum",
+)
 
 
 def _subject_check() -> Q:
@@ -97,7 +111,11 @@ class ReminderQuerySet(models.QuerySet):
             mine = Q(assigned_to=user) | Q(client__team__in=user.supervised_teams.values("pk"))
         else:
             return self.none()
-        return self.filter(mine, client__in=Client.objects.visible_to(user))
+        # A site's stock reminder has no client: it is only its own person's.
+        in_scope = Q(client__in=Client.objects.visible_to(user)) | Q(
+            client__isnull=True, assigned_to=user
+        )
+        return self.filter(mine, in_scope)
 
 
 class Reminder(models.Model):
@@ -115,7 +133,10 @@ class Reminder(models.Model):
     PENDING = (State.OPEN, State.SNOOZED)
     CLOSED = (State.DONE, State.RESOLVED)
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    # None only for a site's stock reminders (SITE_KINDS).
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     placement = models.ForeignKey(
         "placements.Placement",
@@ -140,6 +161,20 @@ class Reminder(models.Model):
     )
     duplicate_pair = models.ForeignKey(
         "clients.DuplicatePair",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
+    stock_lot = models.ForeignKey(
+        "harm_reduction.StockLot",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
+    stock_minimum = models.ForeignKey(
+        "harm_reduction.StockMinimum",
         on_delete=models.CASCADE,
         related_name="reminders",
         null=True,
@@ -198,6 +233,20 @@ class Reminder(models.Model):
                 condition=Q(consent__isnull=False),
                 name="one_reminder_per_consent_kind_and_day",
             ),
+            models.CheckConstraint(
+                condition=Q(client__isnull=False) | Q(kind__in=SITE_KINDS),
+                name="reminder_has_client_unless_about_stock",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "stock_lot", "assigned_to", "due_on"],
+                condition=Q(stock_lot__isnull=False),
+                name="one_stock_lot_reminder_per_person_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "stock_minimum", "assigned_to", "due_on"],
+                condition=Q(stock_minimum__isnull=False),
+                name="one_stock_level_reminder_per_person_and_day",
+            ),
             models.UniqueConstraint(
                 fields=["duplicate_pair", "assigned_to"],
                 condition=Q(duplicate_pair__isnull=False),
@@ -220,6 +269,14 @@ class Reminder(models.Model):
     def key(self) -> tuple:
         """What makes a reminder the same reminder (the unique constraint's columns)."""
         return (self.client_id, self.kind, self.subject_id, self.due_on)
+
+    @property
+    def about(self) -> str:
+        """Whom or what it is about, for pages and messages: the client, or the site."""
+        if self.client_id is not None:
+            return self.client.display_name
+        subject = self.stock_lot or self.stock_minimum
+        return subject.site.name if subject is not None else ""
 
     @property
     def is_pending(self) -> bool:
@@ -245,6 +302,13 @@ class Reminder(models.Model):
             return f"Lease at {where} ends {lease_end:%Y-%m-%d}" if lease_end else "Lease ending"
         if self.kind == Kind.VISIT_DUE:
             return "Next home visit"
+        if self.kind == Kind.STOCK_EXPIRING:
+            lot = self.stock_lot
+            number = lot.lot_number or "without a number"
+            return f"{lot.item} at {lot.site}: lot {number} expires {lot.expires_on:%Y-%m-%d}"
+        if self.kind == Kind.STOCK_LOW:
+            minimum = self.stock_minimum
+            return f"{minimum.item} at {minimum.site}: fewer than {minimum.minimum} on hand"
         if self.kind == Kind.DUPLICATE_REVIEW:
             pair = self.duplicate_pair
             return f"Records #{pair.first_id} and #{pair.second_id} may be the same person"

@@ -11,6 +11,7 @@ from clients.events import (
     duplicate_review_requested,
     duplicate_reviewed,
 )
+from harm_reduction.events import stock_changed
 from placements.events import contact_changed, placement_changed
 from referrals.events import (
     consent_changed,
@@ -19,7 +20,7 @@ from referrals.events import (
     referral_offered,
 )
 
-from . import services
+from . import services, stock
 
 
 def _client_records_changed(sender, *, client_id, by=None, reason=services.RESOLVED_REASON, **_):
@@ -62,6 +63,11 @@ def _duplicate_reviewed(sender, *, pair, by=None, **_):
     services.reminders_duplicate_reviewed(pair=pair, by=by)
 
 
+def _stock_changed(sender, *, by=None, **_):
+    # Stock received, handed out or discarded: reminders for its site's staff follow at once.
+    stock.reminders_stock_sweep(by=by)
+
+
 REACTIONS = [
     (placement_changed, _client_records_changed),
     (contact_changed, _client_records_changed),
@@ -73,6 +79,7 @@ REACTIONS = [
     (consent_changed, _consent_changed),
     (duplicate_review_requested, _duplicate_review_requested),
     (duplicate_reviewed, _duplicate_reviewed),
+    (stock_changed, _stock_changed),
 ]
 
 

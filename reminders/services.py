@@ -381,7 +381,7 @@ def digest_items(user, day: date) -> list[Reminder]:
     return list(
         Reminder.objects.due(day)
         .filter(assigned_to=user)
-        .select_related("client")
+        .select_related("client", "stock_lot__site", "stock_minimum__site")
         .order_by("acts_on", "client__last_name", "client__first_name", "pk")
     )
 
@@ -392,11 +392,17 @@ def digest_message(user, day: date, items: list[Reminder]) -> EmailMultiAlternat
     site = settings.SITE_URL
     lines = [
         {
-            "client": reminder.client.short_name,
+            # A site's stock reminder names the site (never a client) and links to the stock.
+            "client": reminder.client.short_name if reminder.client_id else reminder.about,
             "what": reminder.get_kind_display(),
             "due_on": reminder.acts_on,
             "overdue": reminder.acts_on < day,
-            "url": site + reverse("clients:detail", args=[reminder.client_id]),
+            "url": site
+            + (
+                reverse("clients:detail", args=[reminder.client_id])
+                if reminder.client_id
+                else reverse("harm_reduction:lots")
+            ),
         }
         for reminder in items
     ]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from housingfirst.audit import acting_as
 from housingfirst.jobs import enqueue
 
-from . import services
+from . import services, stock
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,15 @@ def refresh_client_reminders(client_id: int) -> dict:
     with acting_as("job:refresh_client_reminders"):
         report = services.reminders_generate(client_ids=[client_id])
     return report.as_dict()
+
+
+@shared_task(**RETRIES)
+def stock_reminders() -> dict:
+    """Harm-reduction stock: lots coming up to their expiry, stock under its minimum (daily)."""
+    with acting_as(stock.STOCK_JOB):
+        created, resolved = stock.reminders_stock_sweep()
+    logger.info("Stock reminders: %s created, %s resolved", created, resolved)
+    return {"created": created, "resolved": resolved}
 
 
 @shared_task(**RETRIES)

@@ -35,6 +35,10 @@ def _with_subjects(reminders):
         "referral__provider",
         "consent__provider",
         "duplicate_pair",
+        "stock_lot__site",
+        "stock_lot__item",
+        "stock_minimum__site",
+        "stock_minimum__item",
     )
 
 
@@ -82,7 +86,7 @@ def reminder_list(request):
 
 def _reminder_for(request, reminder_id) -> Reminder:
     return get_object_or_404(
-        Reminder.objects.visible_to(request.user).select_related("client"), pk=reminder_id
+        _with_subjects(Reminder.objects.visible_to(request.user)), pk=reminder_id
     )
 
 
@@ -99,9 +103,7 @@ def reminder_done(request, reminder_id):
     except services.ReminderClosed as closed:
         messages.info(request, closed.message)
     else:
-        messages.success(
-            request, f"Done: {reminder.get_kind_display()} for {reminder.client.display_name}."
-        )
+        messages.success(request, f"Done: {reminder.get_kind_display()} for {reminder.about}.")
     return _back(request)
 
 
@@ -129,7 +131,7 @@ def reminder_snooze(request, reminder_id):
             messages.success(
                 request,
                 f"Snoozed until {form.cleaned_data['until']:%Y-%m-%d}: "
-                f"{reminder.get_kind_display()} for {reminder.client.display_name}.",
+                f"{reminder.get_kind_display()} for {reminder.about}.",
             )
         return _back(request)
     return render(

@@ -51,6 +51,10 @@ DATE_SENSITIVE_MODULES = {
     "tests/caseloads/test_home.py",
     "tests/caseloads/test_outcomes.py",  # outcomes by month
     "tests/clients/test_intake.py",  # birth and program start dates not in the future
+    "tests/harm_reduction/test_pages.py",  # nothing recorded in the future
+    "tests/harm_reduction/test_report.py",  # months and quarters
+    "tests/harm_reduction/test_stock.py",  # expiry dates
+    "tests/harm_reduction/test_stock_reminders.py",  # due 30 days before expiry
     "tests/placements/test_client_page.py",
     "tests/placements/test_pages.py",
     "tests/placements/test_stability.py",  # days housed, retention

@@ -35,6 +35,9 @@ class AccessLogEntry(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
+        # An administrator sealed a history row written around the app into the audit chain
+        # (verify_audit_trail --seal-existing): who vouched for it, and when.
+        SEAL = "seal", "Sealed into the audit chain"
 
     # Set before the row is sealed, so the seal covers it (auto_now_add would set it later).
     occurred_at = models.DateTimeField(default=timezone.now, editable=False)

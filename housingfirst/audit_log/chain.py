@@ -22,7 +22,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Exists, GenericIPAddressField, OuterRef
 from django.utils import timezone
 
@@ -302,7 +302,7 @@ def _unsealed(history_model, content_type, using=None):
     """History rows with no link, oldest first: an anti-join on the link's unique index.
 
     Skipped (no query beyond two index counts) when every row has its link, which is the
-    normal case, so that running this after each migrate stays cheap on large tables.
+    normal case, so that verification stays cheap on large tables.
     """
     rows = history_model._default_manager.using(using)
     links = ChangeLogEntry.objects.using(using).filter(content_type=content_type)
@@ -373,24 +373,72 @@ def verify_access_chain(batch: int = 5000) -> ChainReport:
     return report
 
 
-def seal_unsealed_history(using=None) -> int:
-    """Seal history rows written without a seal: by data migrations, or before the chain existed.
-
-    Runs after every ``migrate`` (migrations write history through historical models, which
-    bypass the app) and from ``verify_audit_trail --seal-existing``. Every other history write
-    is sealed as it happens, and ``verify_audit_trail`` reports any row left without a link.
-    """
+def unsealed_history_rows(using=None):
+    """(model, history model, stored row) for each history row with no link, oldest first
+    within each model: rows written around the app, or before the chain existed."""
     using = using or DEFAULT_DB_ALIAS
-    tables = set(connections[using].introspection.table_names())
-    if ChangeLogEntry._meta.db_table not in tables:
-        return 0
-    count = 0
     for model in registry.audited_models():
         history_model = registry.history_model_for(model)
-        if history_model._meta.db_table not in tables:
-            continue
         content_type = ContentType.objects.db_manager(using).get_for_model(model)
-        rows = list(_unsealed(history_model, content_type, using))
-        seal_history_rows(history_model, rows, using=using)
-        count += len(rows)
-    return count
+        for row in _unsealed(history_model, content_type, using).iterator():
+            yield model, history_model, row
+
+
+def describe_history_row(model, row) -> str:
+    kind = dict(ChangeLogEntry.Kind.choices).get(row.history_type, row.history_type).lower()
+    when = timezone.localtime(row.history_date)
+    who = f"user #{row.history_user_id}" if row.history_user_id else row.history_actor or "—"
+    return (
+        f"{model._meta.label_lower} history row #{row.history_id} "
+        f"(record #{getattr(row, model._meta.pk.attname)}, {kind} "
+        f"{when:%Y-%m-%d %H:%M:%S}, by {who})"
+    )
+
+
+def seal_unsealed_history(*, by, using=None) -> list[str]:
+    """Seal history rows that have no link, as an explicit act of an administrator (``by``).
+
+    Never automatic: a row written around the app (raw SQL, a data migration, a database
+    administrator) is reported by verification until someone vouches for it here. Each row
+    sealed is named in the returned list and written to the access log (action "sealed"), by
+    ``by``, now, itself sealed into the access-log chain.
+    """
+    from ..access_log import access_entry
+
+    using = using or DEFAULT_DB_ALIAS
+    sealed = []
+    with transaction.atomic(using=using):
+        by_history_model = {}
+        for model, history_model, row in unsealed_history_rows(using):
+            by_history_model.setdefault(history_model, (model, []))[1].append(row)
+        entries = []
+        for history_model, (model, rows) in by_history_model.items():
+            seal_history_rows(history_model, rows, using=using)
+            client_column = registry.client_attname(model)
+            client_ids = {getattr(row, client_column) for row in rows} if client_column else ()
+            # A client the row names may be gone (or forged): the entry then names none.
+            existing = set(
+                registry.client_model()
+                ._default_manager.using(using)
+                .filter(pk__in=client_ids)
+                .values_list("pk", flat=True)
+            )
+            for row in rows:
+                description = describe_history_row(model, row)
+                sealed.append(description)
+                client_id = getattr(row, client_column) if client_column else None
+                entries.append(
+                    access_entry(
+                        None,
+                        user=by,
+                        model=model,
+                        object_id=getattr(row, model._meta.pk.attname),
+                        record_label=f"History row #{row.history_id}",
+                        client_id=client_id if client_id in existing else None,
+                        action=AccessLogEntry.Action.SEAL,
+                        detail=f"Sealed by verify_audit_trail --seal-existing: {description}",
+                    )
+                )
+        if entries:
+            AccessLogEntry.objects.using(using).bulk_create(entries)
+    return sealed

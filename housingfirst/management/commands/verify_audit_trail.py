@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from housingfirst.audit_log import chain
@@ -13,13 +14,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seal-existing",
             action="store_true",
-            help="First seal history rows written before the chain existed (upgraded databases).",
+            help=(
+                "First seal every history row that has no link (written before the chain "
+                "existed, or around the app), naming each; an administrator's act, logged in "
+                "the access log under --by."
+            ),
+        )
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="The administrator (an active superuser) vouching for the rows sealed.",
         )
 
-    def handle(self, *args, seal_existing=False, **options):
+    def handle(self, *args, seal_existing=False, by=None, **options):
         if seal_existing:
-            count = chain.seal_unsealed_history()
-            self.stdout.write(f"Sealed {count} history rows written before the chain existed.")
+            self._seal_existing(by)
         problems = []
         for report in (chain.verify_history_chain(), chain.verify_access_chain()):
             name = "History" if report.chain == chain.HISTORY_CHAIN else "Access log"
@@ -39,3 +48,21 @@ class Command(BaseCommand):
                 problems.append(f"{name} chain broken at {report.problem}")
         if problems:
             raise CommandError("\n".join(problems))
+
+    def _seal_existing(self, username):
+        if not username:
+            raise CommandError("--seal-existing needs --by USERNAME: who vouches for the rows.")
+        administrator = (
+            get_user_model()
+            ._default_manager.filter(username=username, is_superuser=True, is_active=True)
+            .first()
+        )
+        if administrator is None:
+            raise CommandError(f"{username!r} is not an active administrator (superuser).")
+        sealed = chain.seal_unsealed_history(by=administrator)
+        for description in sealed:
+            self.stdout.write(f"Sealed {description}")
+        self.stdout.write(
+            f"Sealed {len(sealed)} history rows that had no link, by {username} "
+            "(each written to the access log)."
+        )

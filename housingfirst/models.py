@@ -70,6 +70,8 @@ class AccessLogEntry(models.Model):
     path = models.CharField(max_length=500, blank=True)
     detail = models.TextField(blank=True)
     chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Which AUDIT_CHAIN_KEY sealed it (a fingerprint of the key, see audit_log.keys).
+    key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -162,6 +164,8 @@ class ChangeLogEntry(models.Model):
         db_index=False,
     )
     chain_hash = models.CharField(max_length=64)
+    # Which AUDIT_CHAIN_KEY sealed it (a fingerprint of the key, see audit_log.keys).
+    key_id = models.CharField(max_length=16, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

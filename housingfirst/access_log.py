@@ -55,11 +55,13 @@ def access_entry(
     client_id=None,
     action=AccessLogEntry.Action.VIEW,
     detail="",
+    user=None,
 ) -> AccessLogEntry:
     """The one way an access-log row is built (unsaved): who, what, from where, why.
 
     The record is ``obj``, or ``model`` and ``object_id`` when only its history is at hand.
-    Its client is ``client`` (or ``client_id``), else the record's own ``client_id``.
+    Its client is ``client`` (or ``client_id``), else the record's own ``client_id``. Outside a
+    request (a management command), ``request`` is None and ``user`` says who acted.
     """
     if client is not None:
         client_id = client.pk
@@ -70,14 +72,14 @@ def access_entry(
             is_client = isinstance(obj, registry.client_model())
             client_id = obj.pk if is_client else getattr(obj, "client_id", None)
     return AccessLogEntry(
-        user=request.user,
+        user=request.user if request is not None else user,
         action=action,
         content_type=ContentType.objects.get_for_model(model) if model is not None else None,
         object_id=str(object_id) if object_id is not None else "",
         record_label=(record_label or "")[:200],
         client_id=client_id,
-        ip_address=client_address(request),
-        path=request.get_full_path()[:500],
+        ip_address=client_address(request) if request is not None else None,
+        path=request.get_full_path()[:500] if request is not None else "",
         detail=detail,
     )
 

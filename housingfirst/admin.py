@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import FieldDoesNotExist
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import change_reason
@@ -38,7 +39,32 @@ class VersionedAdminForm(forms.ModelForm):
         return cleaned
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class HistoryPagesAdmin(SimpleHistoryAdmin):
+    """simple-history's object history and version pages, working for read-only admins too.
+
+    The version page asks for the model form without saying it is a change form; Django then
+    refuses a non-editable field (``FieldError``). A version of a saved record is a change form,
+    and where the person may not change the record every field is shown read-only, as on the
+    change page.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change=change or obj is not None, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._read_only_version = not self.has_change_permission(request)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        finally:
+            self._read_only_version = False
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(self, "_read_only_version", False):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+
+class AuditedAdmin(HistoryPagesAdmin):
     """Admin saves land in history with the admin user and a reason saying where they came
     from; versioned records refuse a stale save (``housingfirst.versioning``)."""
 
@@ -115,7 +141,20 @@ class AuditChainHeadAdmin(ReadOnlyAdmin):
     list_display = ["name", "length", "last_id"]
 
 
+def _may_be_protected(model) -> bool:
+    """Records of this model may be protected (42 CFR Part 2): they have ``protected()``."""
+    return model is not None and hasattr(model._default_manager, "protected")
+
+
 class HistoryRowAdmin(ReadOnlyAdmin):
+    """History rows, read-only, for superusers who know where to look: left off the admin
+    index (the change log under /audit/ is where history is read), still open by URL.
+
+    A link to a record that may be protected (a reminder's referral or consent) is shown by its
+    number only: its name ("Substance use referral to …") is shown only where the look is
+    logged.
+    """
+
     list_display = [
         "history_id",
         "history_date",
@@ -127,11 +166,41 @@ class HistoryRowAdmin(ReadOnlyAdmin):
     list_filter = ["history_type"]
     list_select_related = ["history_user"]
 
+    def get_model_perms(self, request):
+        return {}  # not on the admin index
+
+    def get_fields(self, request, obj=None):
+        return [
+            f"{name}_number" if self._links_protected(name) else name
+            for name in super().get_fields(request, obj)
+        ]
+
+    def _links_protected(self, name) -> bool:
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        return field.is_relation and _may_be_protected(field.related_model)
+
+    def __getattr__(self, name):
+        # "<field>_number": the linked record's number, for links that may be protected.
+        base = name.removesuffix("_number")
+        if base != name and self._links_protected(base):
+            field = self.model._meta.get_field(base)
+
+            def number(obj):
+                pk = getattr(obj, field.attname)
+                return "—" if pk is None else f"{field.related_model._meta.verbose_name} #{pk}"
+
+            number.short_description = field.verbose_name
+            return number
+        raise AttributeError(name)
+
 
 for _model in registry.audited_models():
     _history_model = registry.history_model_for(_model)
     # Protected (substance-use) records' history is read only where each look is logged.
-    if hasattr(_model._default_manager, "protected"):
+    if _may_be_protected(_model):
         continue
     if not admin.site.is_registered(_history_model):
         admin.site.register(_history_model, HistoryRowAdmin)
@@ -143,5 +212,5 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class StaffAccountAdmin(SimpleHistoryAdmin, UserAdmin):
+class StaffAccountAdmin(HistoryPagesAdmin, UserAdmin):
     """Django's user admin, with the account's history (groups included) one click away."""

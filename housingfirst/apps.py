@@ -8,7 +8,7 @@ class HousingfirstConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit, roles
+        from . import audit, checks, roles  # noqa: F401 (checks registers itself)
 
         audit.connect_signals()
         post_migrate.connect(roles.ensure_staff_groups, dispatch_uid="housingfirst.staff_groups")

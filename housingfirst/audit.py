@@ -8,6 +8,10 @@ also name themselves with ``acting_as("job:…")``; services add a reason with
 writes (``bulk_create_with_history``), which send no signal, get the same treatment from the
 history models' manager. Every history row, single or bulk, is then sealed into the audit chain
 (``housingfirst.audit_log.chain``), which also feeds the unified change log.
+
+Nothing seals rows after the fact on its own (not ``migrate`` either): a history row written
+around the app stays unsealed, and ``verify_audit_trail`` names it, until an administrator seals
+it on purpose (``verify_audit_trail --seal-existing --by <username>``, logged row by row).
 """
 
 import contextlib
@@ -198,22 +202,7 @@ def _seal_history_row(sender, instance, history_instance, using=None, **kwargs):
     seal_history_rows(sender, [history_instance], using=using)
 
 
-def _seal_after_migrate(sender=None, using=None, **kwargs):
-    from django.apps import apps
-
-    # post_migrate fires once per app; seal once, after the last app has migrated.
-    last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
-    if sender is not None and sender is not last_app:
-        return
-    from .audit_log.chain import seal_unsealed_history
-
-    seal_unsealed_history(using=using)
-
-
 def connect_signals():
-    from django.db.models.signals import post_migrate
-
-    post_migrate.connect(_seal_after_migrate, dispatch_uid="housingfirst.audit.seal_after_migrate")
     pre_create_historical_record.connect(
         _fill_history_context, dispatch_uid="housingfirst.audit.fill_history_context"
     )

@@ -35,6 +35,9 @@ class AccessLogEntry(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
+        # An administrator sealed a history row written around the app into the audit chain
+        # (verify_audit_trail --seal-existing): who vouched for it, and when.
+        SEAL = "seal", "Sealed into the audit chain"
 
     # Set before the row is sealed, so the seal covers it (auto_now_add would set it later).
     occurred_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -67,6 +70,8 @@ class AccessLogEntry(models.Model):
     path = models.CharField(max_length=500, blank=True)
     detail = models.TextField(blank=True)
     chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Which AUDIT_CHAIN_KEY sealed it (a fingerprint of the key, see audit_log.keys).
+    key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -159,6 +164,8 @@ class ChangeLogEntry(models.Model):
         db_index=False,
     )
     chain_hash = models.CharField(max_length=64)
+    # Which AUDIT_CHAIN_KEY sealed it (a fingerprint of the key, see audit_log.keys).
+    key_id = models.CharField(max_length=16, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -320,6 +320,25 @@ HARM_REDUCTION_SMALL_CELL_MAX = env_int("HARM_REDUCTION_SMALL_CELL_MAX", 10)
 # (housingfirst.audit_log.middleware); the admin hides its revert button too.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 AUDIT_LOG_PAGE_SIZE = env_int("AUDIT_LOG_PAGE_SIZE", 50)
+# The audit chain's links are keyed (HMAC-SHA256), so that whoever can write to the database
+# cannot rewrite a row and recompute the later links: the key lives here, never in the
+# database. AUDIT_CHAIN_KEY seals new links; AUDIT_CHAIN_KEYS (comma-separated) are older keys
+# still accepted when verifying (rotation: move the old key there, set a new one). Each link
+# records the id of its key (a fingerprint, not the key). The development key below is public:
+# `check --deploy` warns when it (or a short key) is used (housingfirst.checks).
+DEV_AUDIT_CHAIN_KEY = "dev-only-public-audit-chain-key-not-for-production-0000000000"
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or DEV_AUDIT_CHAIN_KEY
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS")
+# The chain's head is published every day (beat, housingfirst.tasks.publish_audit_anchor): a
+# line appended to this file, a mail to this address, and a line in the app's log, so an
+# auditor can later prove what the log held on a day (verify_audit_trail --anchors FILE).
+AUDIT_ANCHOR_FILE = env_str("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
+AUDIT_ANCHOR_EMAIL = env_list("AUDIT_ANCHOR_EMAIL")
+AUDIT_ANCHOR_HOUR = env_int("AUDIT_ANCHOR_HOUR", 1)
+CELERY_BEAT_SCHEDULE["publish-audit-anchor"] = {
+    "task": "housingfirst.tasks.publish_audit_anchor",
+    "schedule": crontab(hour=AUDIT_ANCHOR_HOUR, minute=5),
+}
 # Rows fetched per round trip while streaming a CSV export (memory stays flat).
 AUDIT_EXPORT_CHUNK_SIZE = env_int("AUDIT_EXPORT_CHUNK_SIZE", 2000)
 

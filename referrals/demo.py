@@ -207,6 +207,7 @@ def seed_large(clients, providers, rng, now, today, share: int = 4) -> None:
                 recorded_by_id=client.case_manager_id,
                 recorded_at=start,
             )
+            consent.settle_protection()  # bulk inserts skip save()
             consents.append(consent)
         plans.append((client, status, service_type, provider, start, consent))
     consents = bulk_create_with_history(consents, Consent, batch_size=2000, **history)

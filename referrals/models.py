@@ -8,8 +8,9 @@ writes history with a reason.
 Substance-use records are protected (42 CFR Part 2):
 
 - a referral is protected when its service type is substance use;
-- a consent is protected when its provider offers substance-use services or it is marked as
-  covering substance-use information.
+- a consent is protected when it is marked as covering substance-use information or its
+  provider offered substance-use services when it was recorded: the protection is stored on the
+  consent (``is_protected``), so unticking "substance use" on the provider later changes nothing.
 
 ``visible_to(user)`` on both QuerySets is the one place that decides who sees them.
 """
@@ -101,12 +102,6 @@ class Provider(VersionedModel):
             raise ValidationError("Choose at least one service this provider offers.")
 
 
-def _protected_consent_condition(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}covers_substance_use": True}) | Q(
-        **{f"{prefix}provider__offers_substance_use": True}
-    )
-
-
 class ConsentQuerySet(models.QuerySet):
     def current(self, on: date | None = None):
         """Consents in force on this date: signed on or before it, not expired, not revoked."""
@@ -116,13 +111,13 @@ class ConsentQuerySet(models.QuerySet):
         )
 
     def protected(self):
-        return self.filter(_protected_consent_condition())
+        return self.filter(is_protected=True)
 
     def visible_to(self, user):
         """Consents of the clients this person sees; protected ones only to need-to-know roles."""
         consents = self.filter(client__in=Client.objects.visible_to(user))
         if not sees_protected_records(user):
-            consents = consents.exclude(_protected_consent_condition())
+            consents = consents.exclude(is_protected=True)
         return consents
 
 
@@ -158,8 +153,12 @@ class Consent(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     revocation_note = models.TextField(max_length=2000, blank=True)
+    # Protection follows the record: fixed from what the release and its provider were when it
+    # was recorded (see ``settle_protection``), and never lifted. Not in history: it is derived,
+    # and a new history column would change the seal of every older history row.
+    is_protected = models.BooleanField("protected (substance use)", default=False, editable=False)
 
-    history = audit_history()
+    history = audit_history(excluded_fields=["is_protected"])
     objects = ConsentQuerySet.as_manager()
 
     class Meta:
@@ -182,9 +181,18 @@ class Consent(VersionedModel):
     def history_label(self):
         return str(self)
 
-    @property
-    def is_protected(self) -> bool:
-        return self.covers_substance_use or self.provider.offers_substance_use
+    def settle_protection(self) -> None:
+        """Protected when it covers substance use or its provider offers those services now;
+        once protected, always (a later edit of the provider leaves it protected)."""
+        if not self.is_protected:
+            self.is_protected = self.covers_substance_use or self.provider.offers_substance_use
+
+    def save(self, *args, **kwargs):
+        self.settle_protection()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "is_protected"}
+        super().save(*args, **kwargs)
 
     @property
     def is_revoked(self) -> bool:

@@ -6,7 +6,8 @@ treatment, which is only ever shown through pages that write the access log.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from housingfirst.admin import HistoryPagesAdmin
 
 from .models import DigestSent, Reminder
 
@@ -23,7 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ReminderAdmin(ReadOnlyAdmin, HistoryPagesAdmin):
     list_display = ["kind", "client", "assigned_to", "due_on", "state", "closed_at"]
     list_filter = ["kind", "state"]
     list_select_related = ["client", "assigned_to"]

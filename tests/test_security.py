@@ -49,12 +49,30 @@ def test_deploy_check_is_clean_under_production_settings():
         "WARNING",
         DEBUG="0",
         SECRET_KEY=STRONG_KEY,
+        AUDIT_CHAIN_KEY="test-only-audit-chain-key-0123456789abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="housingfirst.example.org",
         SECURE_SSL_REDIRECT="",
         STATIC_MANIFEST="",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_without_an_audit_chain_key():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        AUDIT_CHAIN_KEY="",
+        ALLOWED_HOSTS="housingfirst.example.org",
+        SECURE_SSL_REDIRECT="",
+        STATIC_MANIFEST="",
+    )
+    assert result.returncode != 0
+    assert "housingfirst.W001" in result.stdout + result.stderr
 
 
 def test_secure_defaults_when_debug_is_off():

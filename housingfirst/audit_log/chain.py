@@ -1,10 +1,14 @@
 """Tamper evidence: every history row and every access-log entry is sealed into a hash chain.
 
-Each link's hash is SHA-256 over the previous link's hash and a canonical JSON of the sealed
-row, so altering or deleting a row (or a link) outside the app breaks the chain from there on,
-and ``verify_audit_trail`` names the first broken link. History rows are sealed in
-``ChangeLogEntry`` (which also indexes the change log); access-log entries carry their own
-``chain_hash``. Each chain has a head row holding its newest link.
+Each link's hash is an HMAC-SHA256, keyed with ``AUDIT_CHAIN_KEY`` (which lives in the
+environment, never in the database; see ``keys``), over the previous link's hash and a
+canonical JSON of the sealed row. Altering or deleting a row (or a link) outside the app breaks
+the chain from there on, and ``verify_audit_trail`` names the first broken link; without the
+key, nobody can recompute the later links to hide it. Each link records the id of its key, so
+keys can be rotated (older keys stay accepted for verification). Against someone who holds the
+key, the chain's head is published every day outside the database (``anchors``).
+History rows are sealed in ``ChangeLogEntry`` (which also indexes the change log); access-log
+entries carry their own ``chain_hash``. Each chain has a head row holding its newest link.
 
 Concurrent writes: appending locks the chain's head row (``SELECT … FOR UPDATE``) in the
 writer's transaction, so appends are serialised and the chain order is the commit order; a
@@ -15,6 +19,7 @@ takes its links with it and leaves the chain as it was). On SQLite, whose transa
 
 import contextlib
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -22,12 +27,13 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Exists, GenericIPAddressField, OuterRef
 from django.utils import timezone
 
 from ..models import AccessLogEntry, AuditChainHead, ChangeLogEntry
 from . import registry
+from .keys import sealing_key, verifying_keys
 
 GENESIS = "0" * 64
 HISTORY_CHAIN = "history"
@@ -53,11 +59,20 @@ def _canonical(value):
     return str(value)
 
 
-def link_hash(previous_hash: str, payload: dict) -> str:
+def link_hash(previous_hash: str, payload: dict, key: bytes) -> str:
     text = json.dumps(
         _canonical(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return hashlib.sha256(f"{previous_hash}\n{text}".encode()).hexdigest()
+    return hmac.new(key, f"{previous_hash}\n{text}".encode(), hashlib.sha256).hexdigest()
+
+
+def _unknown_key(key_id: str) -> str:
+    if not key_id:
+        return "it carries no key id (sealed without a key, or forged)"
+    return (
+        f"its key #{key_id} is none of AUDIT_CHAIN_KEY and AUDIT_CHAIN_KEYS (a key retired too "
+        "soon, or a forged link)"
+    )
 
 
 def _locked_head(name: str, using: str) -> AuditChainHead:
@@ -132,6 +147,7 @@ def seal_history_rows(history_model, rows, using=None) -> None:
     instance_model = history_model.instance_type
     content_type = ContentType.objects.db_manager(using).get_for_model(instance_model)
     columns = history_columns(history_model)
+    key_id, key = sealing_key()
     with transaction.atomic(using=using, savepoint=False):
         head = _locked_head(HISTORY_CHAIN, using)
         for start in range(0, len(ids), SEAL_BATCH):
@@ -147,9 +163,11 @@ def seal_history_rows(history_model, rows, using=None) -> None:
             for history_id in batch:
                 row = stored[history_id]
                 link = link_for_row(content_type, instance_model, row)
+                link.key_id = key_id
                 link.chain_hash = link_hash(
                     head.last_hash,
                     history_payload(content_type, link_fields_of(link), row, snapshots[history_id]),
+                    key,
                 )
                 head.last_hash = link.chain_hash
                 links.append(link)
@@ -162,7 +180,7 @@ def seal_history_rows(history_model, rows, using=None) -> None:
 # Access chain ---------------------------------------------------------------------------
 
 ACCESS_SEALED_FIELDS = [
-    f for f in AccessLogEntry._meta.concrete_fields if f.name not in ("id", "chain_hash")
+    f for f in AccessLogEntry._meta.concrete_fields if f.name not in ("id", "chain_hash", "key_id")
 ]
 
 
@@ -182,10 +200,12 @@ def seal_access_entries(entries, using=None):
     using = using or DEFAULT_DB_ALIAS
     with transaction.atomic(using=using, savepoint=False):
         head = _locked_head(ACCESS_CHAIN, using)
+        key_id, key = sealing_key()
         for entry in entries:
             if entry.pk is not None:
                 raise TypeError("Access-log entries cannot be changed.")
-            entry.chain_hash = link_hash(head.last_hash, access_payload(entry))
+            entry.key_id = key_id
+            entry.chain_hash = link_hash(head.last_hash, access_payload(entry), key)
             head.last_hash = entry.chain_hash
         yield
         if entries:
@@ -237,9 +257,12 @@ def _links_after(last_seen: int, up_to: int, batch: int):
         last_seen = links[-1].pk
 
 
-def verify_history_chain(batch: int = 2000) -> ChainReport:
-    """Walk the history chain oldest first; stop at the first link that does not hold."""
+def verify_history_chain(batch: int = 2000, anchors=None) -> ChainReport:
+    """Walk the history chain oldest first; stop at the first link that does not hold, or that
+    differs from a published anchor (``anchors``: {link id: Anchor}, see ``anchors``)."""
     report = ChainReport(HISTORY_CHAIN)
+    keys = verifying_keys()
+    anchors = anchors or {}
     head = AuditChainHead.objects.filter(name=HISTORY_CHAIN).first()
     up_to = head.last_id if head else 0
     if head is None and ChangeLogEntry.objects.exists():
@@ -280,7 +303,11 @@ def verify_history_chain(batch: int = 2000) -> ChainReport:
                 )
                 return report
             payload = history_payload(content_type, link_fields_of(link), row, snapshots[key])
-            if link_hash(previous_hash, payload) != link.chain_hash:
+            secret = keys.get(link.key_id)
+            if secret is None:
+                report.problem = f"{_describe(link, model)}: {_unknown_key(link.key_id)}"
+                return report
+            if link_hash(previous_hash, payload, secret) != link.chain_hash:
                 report.problem = (
                     f"{_describe(link, model)}: its seal does not hold — the history row was "
                     f"altered, or a link before it was removed{_gap(previous_id, link.pk)}"
@@ -288,13 +315,17 @@ def verify_history_chain(batch: int = 2000) -> ChainReport:
                 return report
             previous_hash, previous_id = link.chain_hash, link.pk
             report.checked += 1
+            if link.pk in anchors:
+                report.problem = anchors[link.pk].mismatch(report.checked, link.chain_hash)
+                if report.problem:
+                    return report
     if head is not None and (previous_id != head.last_id or previous_hash != head.last_hash):
         report.problem = (
             f"the chain ends at link #{previous_id} but its head records link #{head.last_id}: "
             "the newest links were removed"
         )
         return report
-    report.problem = _unsealed_history_rows()
+    report.problem = _missing_anchor(anchors, previous_id) or _unsealed_history_rows()
     return report
 
 
@@ -302,7 +333,7 @@ def _unsealed(history_model, content_type, using=None):
     """History rows with no link, oldest first: an anti-join on the link's unique index.
 
     Skipped (no query beyond two index counts) when every row has its link, which is the
-    normal case, so that running this after each migrate stays cheap on large tables.
+    normal case, so that verification stays cheap on large tables.
     """
     rows = history_model._default_manager.using(using)
     links = ChangeLogEntry.objects.using(using).filter(content_type=content_type)
@@ -329,14 +360,26 @@ def _unsealed_history_rows() -> str:
     return ""
 
 
-def verify_access_chain(batch: int = 5000) -> ChainReport:
+def _missing_anchor(anchors, last_id: int) -> str:
+    """An anchor whose link the walk never reached: the chain was cut or rewritten short."""
+    for link_id in sorted(anchors):
+        anchor = anchors[link_id]
+        if anchor.checked_at is None:
+            return anchor.missing(last_id)
+    return ""
+
+
+def verify_access_chain(batch: int = 5000, anchors=None) -> ChainReport:
     report = ChainReport(ACCESS_CHAIN)
+    keys = verifying_keys()
+    anchors = anchors or {}
     head = AuditChainHead.objects.filter(name=ACCESS_CHAIN).first()
     up_to = head.last_id if head else 0
     if head is None:
         if AccessLogEntry.objects.exclude(chain_hash="").exists():
             report.problem = "the access-log chain's head row is missing"
         report.before_chain = AccessLogEntry.objects.filter(chain_hash="").count()
+        report.problem = report.problem or _missing_anchor(anchors, 0)
         return report
     previous_hash, previous_id = GENESIS, 0
     last_seen = 0
@@ -350,7 +393,11 @@ def verify_access_chain(batch: int = 5000) -> ChainReport:
             if not entry.chain_hash and not report.checked:
                 report.before_chain += 1  # logged before the chain existed
                 continue
-            if link_hash(previous_hash, access_payload(entry)) != entry.chain_hash:
+            secret = keys.get(entry.key_id)
+            if secret is None:
+                report.problem = f"access-log entry #{entry.pk}: {_unknown_key(entry.key_id)}"
+                return report
+            if link_hash(previous_hash, access_payload(entry), secret) != entry.chain_hash:
                 when = timezone.localtime(entry.occurred_at)
                 report.problem = (
                     f"access-log entry #{entry.pk} ({when:%Y-%m-%d %H:%M:%S}, "
@@ -360,6 +407,10 @@ def verify_access_chain(batch: int = 5000) -> ChainReport:
                 return report
             previous_hash, previous_id = entry.chain_hash, entry.pk
             report.checked += 1
+            if entry.pk in anchors:
+                report.problem = anchors[entry.pk].mismatch(report.checked, entry.chain_hash)
+                if report.problem:
+                    return report
         last_seen = entries[-1].pk
     if head is not None and (previous_id != head.last_id or previous_hash != head.last_hash):
         report.problem = (
@@ -370,27 +421,76 @@ def verify_access_chain(batch: int = 5000) -> ChainReport:
     newer = AccessLogEntry.objects.filter(pk__gt=up_to).order_by("pk").first()
     if newer is not None and not newer.chain_hash:
         report.problem = f"access-log entry #{newer.pk} is not in the chain"
+    report.problem = report.problem or _missing_anchor(anchors, previous_id)
     return report
 
 
-def seal_unsealed_history(using=None) -> int:
-    """Seal history rows written without a seal: by data migrations, or before the chain existed.
-
-    Runs after every ``migrate`` (migrations write history through historical models, which
-    bypass the app) and from ``verify_audit_trail --seal-existing``. Every other history write
-    is sealed as it happens, and ``verify_audit_trail`` reports any row left without a link.
-    """
+def unsealed_history_rows(using=None):
+    """(model, history model, stored row) for each history row with no link, oldest first
+    within each model: rows written around the app, or before the chain existed."""
     using = using or DEFAULT_DB_ALIAS
-    tables = set(connections[using].introspection.table_names())
-    if ChangeLogEntry._meta.db_table not in tables:
-        return 0
-    count = 0
     for model in registry.audited_models():
         history_model = registry.history_model_for(model)
-        if history_model._meta.db_table not in tables:
-            continue
         content_type = ContentType.objects.db_manager(using).get_for_model(model)
-        rows = list(_unsealed(history_model, content_type, using))
-        seal_history_rows(history_model, rows, using=using)
-        count += len(rows)
-    return count
+        for row in _unsealed(history_model, content_type, using).iterator():
+            yield model, history_model, row
+
+
+def describe_history_row(model, row) -> str:
+    kind = dict(ChangeLogEntry.Kind.choices).get(row.history_type, row.history_type).lower()
+    when = timezone.localtime(row.history_date)
+    who = f"user #{row.history_user_id}" if row.history_user_id else row.history_actor or "—"
+    return (
+        f"{model._meta.label_lower} history row #{row.history_id} "
+        f"(record #{getattr(row, model._meta.pk.attname)}, {kind} "
+        f"{when:%Y-%m-%d %H:%M:%S}, by {who})"
+    )
+
+
+def seal_unsealed_history(*, by, using=None) -> list[str]:
+    """Seal history rows that have no link, as an explicit act of an administrator (``by``).
+
+    Never automatic: a row written around the app (raw SQL, a data migration, a database
+    administrator) is reported by verification until someone vouches for it here. Each row
+    sealed is named in the returned list and written to the access log (action "sealed"), by
+    ``by``, now, itself sealed into the access-log chain.
+    """
+    from ..access_log import access_entry
+
+    using = using or DEFAULT_DB_ALIAS
+    sealed = []
+    with transaction.atomic(using=using):
+        by_history_model = {}
+        for model, history_model, row in unsealed_history_rows(using):
+            by_history_model.setdefault(history_model, (model, []))[1].append(row)
+        entries = []
+        for history_model, (model, rows) in by_history_model.items():
+            seal_history_rows(history_model, rows, using=using)
+            client_column = registry.client_attname(model)
+            client_ids = {getattr(row, client_column) for row in rows} if client_column else ()
+            # A client the row names may be gone (or forged): the entry then names none.
+            existing = set(
+                registry.client_model()
+                ._default_manager.using(using)
+                .filter(pk__in=client_ids)
+                .values_list("pk", flat=True)
+            )
+            for row in rows:
+                description = describe_history_row(model, row)
+                sealed.append(description)
+                client_id = getattr(row, client_column) if client_column else None
+                entries.append(
+                    access_entry(
+                        None,
+                        user=by,
+                        model=model,
+                        object_id=getattr(row, model._meta.pk.attname),
+                        record_label=f"History row #{row.history_id}",
+                        client_id=client_id if client_id in existing else None,
+                        action=AccessLogEntry.Action.SEAL,
+                        detail=f"Sealed by verify_audit_trail --seal-existing: {description}",
+                    )
+                )
+        if entries:
+            AccessLogEntry.objects.using(using).bulk_create(entries)
+    return sealed

@@ -6,7 +6,7 @@ filter used before the first byte is sent.
 """
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
@@ -129,26 +129,19 @@ def access_log_export(request):
     return _csv_response(rows, "access-log")
 
 
-def _log_protected_view(request, model, object_id, latest_row, entries) -> None:
+def _log_protected_view(request, model, object_id, entries) -> None:
     """Reading a protected record's history is a look at the record: log it (42 CFR Part 2).
 
-    Live records answer through their model's ``protected()`` QuerySet (as on the change
-    log); a deleted one through ``is_protected`` on its last version.
+    Records answer through their model's ``protected()`` QuerySet, which reads the record's own
+    flag (as on the change log). A deleted record of such a model took its flag with it: log.
     """
-    if (
-        hasattr(model._default_manager, "protected")
-        and model._default_manager.filter(pk=object_id).exists()
-    ):
-        protected = model._default_manager.protected().filter(pk=object_id).exists()
+    manager = model._default_manager
+    if not hasattr(manager, "protected"):
+        return
+    if manager.filter(pk=object_id).exists():
+        protected = manager.protected().filter(pk=object_id).exists()
     else:
-        instance = latest_row.history_object
-        if not hasattr(type(instance), "is_protected"):
-            return
-        try:
-            protected = instance.is_protected
-            protected = protected() if callable(protected) else protected
-        except ObjectDoesNotExist:
-            protected = True  # when in doubt, log
+        protected = True  # deleted: its protection went with it, so when in doubt, log
     if not protected:
         return
     entry = entries[0] if entries else None
@@ -175,11 +168,10 @@ def record_history(request, model_label, object_id):
         raise Http404("No such record") from None
     history_model = registry.history_model_for(model)
     rows = history_model._default_manager.filter(**{model._meta.pk.attname: pk})
-    latest = rows.order_by("-history_date", "-history_id").first()
-    if latest is None:
+    if not rows.exists():
         raise Http404("No history for this record")
     entries = change_entries(rows, keep_empty=True)
-    _log_protected_view(request, model, pk, latest, entries)
+    _log_protected_view(request, model, pk, entries)
     page = Paginator(entries, settings.AUDIT_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import close_old_connections, connection
@@ -129,9 +130,47 @@ def test_a_history_row_slipped_in_outside_the_app_is_caught(history):
     assert "record #999" in message and "not in the chain" in message
 
 
-def test_history_written_by_a_data_migration_is_sealed_after_migrate(history):
+def test_migrate_does_not_seal_a_row_slipped_in_outside_the_app(history):
     _slip_in_a_history_row(history)
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert "record #999" in broken()
+
+
+def test_an_administrator_seals_existing_rows_on_purpose_each_named_and_logged(history, capsys):
+    _slip_in_a_history_row(history)
+    forged = Client.history.get(id=999)
+    call_command("verify_audit_trail", "--seal-existing", "--by", history.admin.username)
+    out = capsys.readouterr().out
+    assert f"Sealed clients.client history row #{forged.history_id} (record #999" in out
+    assert "Sealed 1 history rows" in out
+    entry = AccessLogEntry.objects.get(action=AccessLogEntry.Action.SEAL)
+    assert entry.user == history.admin and entry.object_id == "999"
+    assert entry.client_id is None  # the record it names does not exist
+    assert f"#{forged.history_id}" in entry.detail
+    verify()  # both chains hold, the seal's own access-log entry included
+
+
+@pytest.mark.parametrize("who", [None, "cm_own", "nobody"])
+def test_sealing_needs_an_active_administrator(history, who):
+    _slip_in_a_history_row(history)
+    arguments = ["--seal-existing", *(["--by", who] if who else [])]
+    with pytest.raises(CommandError):
+        call_command("verify_audit_trail", *arguments)
+    assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.SEAL).exists()
+    assert "record #999" in broken()
+
+
+def test_default_subsidy_types_are_made_through_the_app_and_sealed(history):
+    from placements.models import SubsidyType
+
+    assert SubsidyType.objects.count() == 7
+    rows = SubsidyType.history.all()
+    assert {row.history_actor for row in rows} == {"command:migrate"}
+    links = ChangeLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(SubsidyType),
+        history_id__in=[row.history_id for row in rows],
+    )
+    assert links.count() == rows.count()
     verify()
 
 

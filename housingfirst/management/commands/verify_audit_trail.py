@@ -1,6 +1,7 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from housingfirst.audit_log import chain
+from housingfirst.audit_log import anchors, chain
 
 
 class Command(BaseCommand):
@@ -13,15 +14,41 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seal-existing",
             action="store_true",
-            help="First seal history rows written before the chain existed (upgraded databases).",
+            help=(
+                "First seal every history row that has no link (written before the chain "
+                "existed, or around the app), naming each; an administrator's act, logged in "
+                "the access log under --by."
+            ),
+        )
+        parser.add_argument(
+            "--anchors",
+            metavar="FILE",
+            action="append",
+            default=[],
+            help=(
+                "Also check the chains against these published anchors (AUDIT_ANCHOR_FILE, or "
+                "a saved anchor mail); a head that differs or is missing is a failure."
+            ),
+        )
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="The administrator (an active superuser) vouching for the rows sealed.",
         )
 
-    def handle(self, *args, seal_existing=False, **options):
+    def handle(self, *args, seal_existing=False, by=None, anchors=(), **options):
+        try:
+            published = self._anchors(anchors)
+        except (OSError, ValueError) as error:
+            raise CommandError(f"Cannot read the anchors: {error}") from None
         if seal_existing:
-            count = chain.seal_unsealed_history()
-            self.stdout.write(f"Sealed {count} history rows written before the chain existed.")
+            self._seal_existing(by)
         problems = []
-        for report in (chain.verify_history_chain(), chain.verify_access_chain()):
+        reports = (
+            chain.verify_history_chain(anchors=published.get(chain.HISTORY_CHAIN)),
+            chain.verify_access_chain(anchors=published.get(chain.ACCESS_CHAIN)),
+        )
+        for report in reports:
             name = "History" if report.chain == chain.HISTORY_CHAIN else "Access log"
             if report.ok:
                 note = (
@@ -39,3 +66,27 @@ class Command(BaseCommand):
                 problems.append(f"{name} chain broken at {report.problem}")
         if problems:
             raise CommandError("\n".join(problems))
+        if published:
+            count = sum(len(by_link) for by_link in published.values())
+            self.stdout.write(self.style.SUCCESS(f"Anchors: {count} published heads match."))
+
+    def _anchors(self, paths):
+        return anchors.load_anchors(paths) if paths else {}
+
+    def _seal_existing(self, username):
+        if not username:
+            raise CommandError("--seal-existing needs --by USERNAME: who vouches for the rows.")
+        administrator = (
+            get_user_model()
+            ._default_manager.filter(username=username, is_superuser=True, is_active=True)
+            .first()
+        )
+        if administrator is None:
+            raise CommandError(f"{username!r} is not an active administrator (superuser).")
+        sealed = chain.seal_unsealed_history(by=administrator)
+        for description in sealed:
+            self.stdout.write(f"Sealed {description}")
+        self.stdout.write(
+            f"Sealed {len(sealed)} history rows that had no link, by {username} "
+            "(each written to the access log)."
+        )

@@ -21,13 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clients import services
 from clients.forms import ClientSearchForm
 from clients.models import Client
+from housingfirst import charts
 from housingfirst.csv_export import spreadsheet_safe
 from housingfirst.people import person_name
 from housingfirst.redirects import safe_next_url
 from housingfirst.roles import role_required
 from housingfirst.submissions import single_submission
 
-from housingfirst import charts
 from . import selectors as caseloads
 from .forms import CoverEndForm, CoverForm, ReassignForm
 from .selectors import REVIEW_ROLES, SORTS

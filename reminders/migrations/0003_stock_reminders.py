@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0008_client_links'),
-        ('harm_reduction', '0002_default_item_kinds'),
+        ('harm_reduction', '0001_initial'),
         ('placements', '0002_default_subsidy_types'),
         ('referrals', '0002_drop_status_changed_at'),
         ('reminders', '0002_duplicate_review'),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clients",
     "placements",
     "referrals",
+    "casenotes",
     "reminders",
     "caseloads",
     "pages",

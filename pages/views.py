@@ -8,6 +8,7 @@ the parts together. Nothing below this layer imports it.
 from django.shortcuts import render
 
 from caseloads.selectors import supervisor_home
+from casenotes.views import client_note_section
 from clients.access import can_change_clients, get_client_for
 from clients.models import Client
 from clients.selectors import link_context
@@ -56,6 +57,7 @@ def client_detail(request, client_id):
             "can_change": can_change_clients(request.user),
             "referral_section": client_referral_section(request, client),
             "reminder_section": client_reminder_section(request, client),
+            "note_section": client_note_section(request, client),
             **link_context(client),
             **housing_context(client, request.user),
         },

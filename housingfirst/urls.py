@@ -17,6 +17,7 @@ urlpatterns = [
     path("clients/<int:client_id>/", include("placements.urls")),
     path("clients/<int:client_id>/", include("referrals.client_urls")),
     path("clients/<int:client_id>/", include("casenotes.urls")),
+    path("clients/<int:client_id>/", include("plans.urls")),
     path("referrals/", include("referrals.urls")),
     path("reminders/", include("reminders.urls")),
     path("caseloads/", include("caseloads.urls")),

@@ -16,6 +16,7 @@ from housingfirst.audit_log import changelog
 from housingfirst.audit_log.views import log_protected_entries
 from housingfirst.roles import Role, role_of
 from placements.selectors import housing_context
+from plans.views import client_plan_section
 from referrals.views import client_referral_section
 from reminders.views import client_reminder_section, home_reminders
 
@@ -58,6 +59,7 @@ def client_detail(request, client_id):
             "referral_section": client_referral_section(request, client),
             "reminder_section": client_reminder_section(request, client),
             "note_section": client_note_section(request, client),
+            "plan_section": client_plan_section(request, client),
             **link_context(client),
             **housing_context(client, request.user),
         },

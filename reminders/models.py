@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     CONSENT_EXPIRING = "consent_expiring", "Release of information expiring"
     NO_CONTACT = "no_contact", "No contact for a while"
     DUPLICATE_REVIEW = "duplicate_review", "Possible duplicate to review"
+    PLAN_REVIEW_DUE = "plan_review_due", "Plan review due"
 
 
 # Kinds that a person asks for, not the rules: the sweep neither makes nor resolves them, and
@@ -51,8 +52,9 @@ SUBJECT_FIELD = {
     Kind.CONSENT_EXPIRING: "consent",
     Kind.NO_CONTACT: "placement",
     Kind.DUPLICATE_REVIEW: "duplicate_pair",
+    Kind.PLAN_REVIEW_DUE: "plan",
 }
-SUBJECT_FIELDS = ("placement", "referral", "consent", "duplicate_pair")
+SUBJECT_FIELDS = ("placement", "referral", "consent", "duplicate_pair", "plan")
 
 
 def _subject_check() -> Q:
@@ -145,6 +147,9 @@ class Reminder(models.Model):
         null=True,
         blank=True,
     )
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
     # The client's case manager when the reminder was made; moved on reassignment.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -199,6 +204,11 @@ class Reminder(models.Model):
                 name="one_reminder_per_consent_kind_and_day",
             ),
             models.UniqueConstraint(
+                fields=["client", "kind", "plan", "due_on"],
+                condition=Q(plan__isnull=False),
+                name="one_reminder_per_plan_kind_and_day",
+            ),
+            models.UniqueConstraint(
                 fields=["duplicate_pair", "assigned_to"],
                 condition=Q(duplicate_pair__isnull=False),
                 name="one_duplicate_review_per_person",
@@ -245,6 +255,8 @@ class Reminder(models.Model):
             return f"Lease at {where} ends {lease_end:%Y-%m-%d}" if lease_end else "Lease ending"
         if self.kind == Kind.VISIT_DUE:
             return "Next home visit"
+        if self.kind == Kind.PLAN_REVIEW_DUE:
+            return f"Review the plan with the client ({self.due_on:%Y-%m-%d})"
         if self.kind == Kind.DUPLICATE_REVIEW:
             pair = self.duplicate_pair
             return f"Records #{pair.first_id} and #{pair.second_id} may be the same person"

@@ -12,6 +12,7 @@ from clients.events import (
     duplicate_reviewed,
 )
 from placements.events import contact_changed, placement_changed
+from plans.events import plan_changed
 from referrals.events import (
     consent_changed,
     referral_moved,
@@ -65,6 +66,7 @@ def _duplicate_reviewed(sender, *, pair, by=None, **_):
 REACTIONS = [
     (placement_changed, _client_records_changed),
     (contact_changed, _client_records_changed),
+    (plan_changed, _client_records_changed),
     (client_reassigned, _client_reassigned),
     (client_left_program, _client_left_program),
     (referral_offered, _referral_offered),

@@ -14,7 +14,8 @@ people can see what is coming. Due dates are the day to act:
 - lease ending: ``lease_ending_days`` before the lease ends (housed placements);
 - consent expiring: ``consent_expiring_days`` before the release's last valid day, when an
   open referral to that provider depends on it and no later release was signed;
-- no contact: ``no_contact_days`` after the client was last reached (or moved in).
+- no contact: ``no_contact_days`` after the client was last reached (or moved in);
+- plan review due: the plan's next review date (not when the client chose not to have a plan).
 """
 
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from clients.models import Client
 from placements.expressions import AddDays
 from placements.models import Contact, Placement
 from placements.visits import with_visit_schedule
+from plans.models import Plan
 from referrals.models import Consent, Referral
 
 from .models import Kind
@@ -65,10 +67,11 @@ class Due:
     placement_id: int | None = None
     referral_id: int | None = None
     consent_id: int | None = None
+    plan_id: int | None = None
 
     @property
     def subject_id(self) -> int | None:
-        return self.placement_id or self.referral_id or self.consent_id
+        return self.placement_id or self.referral_id or self.consent_id or self.plan_id
 
     @property
     def key(self) -> tuple:
@@ -201,12 +204,25 @@ def no_contact(clients: QuerySet, *, today: date, thresholds: Thresholds) -> lis
     ]
 
 
+def plan_review_due(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    rows = Plan.objects.filter(
+        client__in=eligible(clients),
+        chose_no_plan=False,
+        review_on__lte=thresholds.horizon(today),
+    ).values_list("pk", "client_id", "client__case_manager_id", "review_on")
+    return [
+        Due(client_id, Kind.PLAN_REVIEW_DUE, due_on, case_manager_id, plan_id=pk)
+        for pk, client_id, case_manager_id, due_on in rows
+    ]
+
+
 RULES = {
     Kind.REFERRAL_FOLLOW_UP: referral_follow_up,
     Kind.VISIT_DUE: visit_due,
     Kind.LEASE_ENDING: lease_ending,
     Kind.CONSENT_EXPIRING: consent_expiring,
     Kind.NO_CONTACT: no_contact,
+    Kind.PLAN_REVIEW_DUE: plan_review_due,
 }
 
 

@@ -35,6 +35,7 @@ def _with_subjects(reminders):
         "referral__provider",
         "consent__provider",
         "duplicate_pair",
+        "plan",
     )
 
 

@@ -52,7 +52,9 @@ DATE_SENSITIVE_MODULES = {
     "tests/caseloads/test_outcomes.py",  # outcomes by month
     "tests/casenotes/test_addendum_rule.py",  # editable on the local day it was written
     "tests/casenotes/test_pages.py",
-    "tests/clients/test_intake.py",  # birth and program start dates not in the future
+    "tests/clients/test_intake.py",
+    "tests/plans/test_pages.py",  # review dates
+    "tests/plans/test_review_reminder.py",  # birth and program start dates not in the future
     "tests/placements/test_client_page.py",
     "tests/placements/test_pages.py",
     "tests/placements/test_stability.py",  # days housed, retention

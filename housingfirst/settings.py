@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "referrals",
     "casenotes",
     "plans",
+    "appointments",
     "reminders",
     "caseloads",
     "pages",

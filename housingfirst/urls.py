@@ -18,6 +18,8 @@ urlpatterns = [
     path("clients/<int:client_id>/", include("referrals.client_urls")),
     path("clients/<int:client_id>/", include("casenotes.urls")),
     path("clients/<int:client_id>/", include("plans.urls")),
+    path("clients/<int:client_id>/", include("appointments.client_urls")),
+    path("calendar/", include("appointments.urls")),
     path("referrals/", include("referrals.urls")),
     path("reminders/", include("reminders.urls")),
     path("caseloads/", include("caseloads.urls")),

@@ -7,6 +7,7 @@ the parts together. Nothing below this layer imports it.
 
 from django.shortcuts import render
 
+from appointments.views import client_appointment_section, home_appointments
 from caseloads.selectors import supervisor_home
 from casenotes.views import client_note_section
 from clients.access import can_change_clients, get_client_for
@@ -36,6 +37,7 @@ def home(request):
             Client.objects.filter(case_manager=request.user).primary().count()
         )
         context.update(home_reminders(request.user))
+        context.update(home_appointments(request))
     elif role is Role.SUPERVISOR:
         context.update(supervisor_home(request.user))
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
@@ -60,6 +62,7 @@ def client_detail(request, client_id):
             "reminder_section": client_reminder_section(request, client),
             "note_section": client_note_section(request, client),
             "plan_section": client_plan_section(request, client),
+            "appointment_section": client_appointment_section(request, client),
             **link_context(client),
             **housing_context(client, request.user),
         },

@@ -312,6 +312,10 @@ class Referral(VersionedModel):
         Consent, on_delete=models.PROTECT, related_name="referrals", null=True, blank=True
     )
 
+    # The appointment the "appointment scheduled" step recorded (the calendar shows it).
+    appointment_at = models.DateTimeField("appointment date and time", null=True, blank=True)
+    appointment_place = models.CharField("appointment place", max_length=300, blank=True)
+
     offered_at = models.DateTimeField(default=timezone.now)
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     NO_CONTACT = "no_contact", "No contact for a while"
     DUPLICATE_REVIEW = "duplicate_review", "Possible duplicate to review"
     PLAN_REVIEW_DUE = "plan_review_due", "Plan review due"
+    APPOINTMENT_TOMORROW = "appointment_tomorrow", "Appointment tomorrow"
 
 
 # Kinds that a person asks for, not the rules: the sweep neither makes nor resolves them, and
@@ -53,8 +54,9 @@ SUBJECT_FIELD = {
     Kind.NO_CONTACT: "placement",
     Kind.DUPLICATE_REVIEW: "duplicate_pair",
     Kind.PLAN_REVIEW_DUE: "plan",
+    Kind.APPOINTMENT_TOMORROW: "appointment",
 }
-SUBJECT_FIELDS = ("placement", "referral", "consent", "duplicate_pair", "plan")
+SUBJECT_FIELDS = ("placement", "referral", "consent", "duplicate_pair", "plan", "appointment")
 
 
 def _subject_check() -> Q:
@@ -150,6 +152,13 @@ class Reminder(models.Model):
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
     )
+    appointment = models.ForeignKey(
+        "appointments.Appointment",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
     # The client's case manager when the reminder was made; moved on reassignment.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -209,6 +218,11 @@ class Reminder(models.Model):
                 name="one_reminder_per_plan_kind_and_day",
             ),
             models.UniqueConstraint(
+                fields=["client", "kind", "appointment", "due_on"],
+                condition=Q(appointment__isnull=False),
+                name="one_reminder_per_appointment_kind_and_day",
+            ),
+            models.UniqueConstraint(
                 fields=["duplicate_pair", "assigned_to"],
                 condition=Q(duplicate_pair__isnull=False),
                 name="one_duplicate_review_per_person",
@@ -257,6 +271,12 @@ class Reminder(models.Model):
             return "Next home visit"
         if self.kind == Kind.PLAN_REVIEW_DUE:
             return f"Review the plan with the client ({self.due_on:%Y-%m-%d})"
+        if self.kind == Kind.APPOINTMENT_TOMORROW:
+            appointment = self.appointment
+            when = timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M")
+            if appointment.is_protected:
+                return f"Appointment {when}"
+            return f"{appointment.what}, {when} at {appointment.place}"
         if self.kind == Kind.DUPLICATE_REVIEW:
             pair = self.duplicate_pair
             return f"Records #{pair.first_id} and #{pair.second_id} may be the same person"

@@ -5,6 +5,7 @@ that announced it: a reminder closes the moment its cause goes away, and a react
 rolls the action back.
 """
 
+from appointments.events import appointment_changed
 from clients.events import (
     client_left_program,
     client_reassigned,
@@ -67,6 +68,7 @@ REACTIONS = [
     (placement_changed, _client_records_changed),
     (contact_changed, _client_records_changed),
     (plan_changed, _client_records_changed),
+    (appointment_changed, _client_records_changed),
     (client_reassigned, _client_reassigned),
     (client_left_program, _client_left_program),
     (referral_offered, _referral_offered),

@@ -36,6 +36,7 @@ def _with_subjects(reminders):
         "consent__provider",
         "duplicate_pair",
         "plan",
+        "appointment",
     )
 
 

@@ -43,6 +43,7 @@ def pytest_unconfigure(config):
 
 # What depends on the calendar: CI runs these again at the risky moments (``make test-clocks``).
 DATE_SENSITIVE_MODULES = {
+    "tests/appointments/test_appointments.py",  # past appointments, the day before
     "tests/audit/test_access_log.py",  # access-log date filters
     "tests/audit/test_change_log.py",  # change-log date filters
     "tests/audit/test_export.py",  # exports by day

@@ -49,6 +49,16 @@ def plan_review_due(client, *, by, review_on=None):
     )
 
 
+def appointment_soon(client, *, by, on=None):
+    """An appointment on ``by``'s calendar at 10:00 in three days (due the day before)."""
+    from appointments.models import Appointment
+    from tests.clock import at
+
+    return Appointment.objects.create(
+        client=client, staff=by, starts_at=at(on or days(3), hour=10), place="Office", what="Visit"
+    )
+
+
 def client_with_everything(client, *, by):
     """Something due of every kind the rules make, for this client (one reminder each)."""
     placement = housed(client, days(-100), lease_end=days(50))
@@ -56,6 +66,7 @@ def client_with_everything(client, *, by):
     referral_at(Status.ACCEPTED, client=client, by=by, follow_up_on=days(-2))
     expiring_consent_in_use(client, by=by)
     plan_review_due(client, by=by)
+    appointment_soon(client, by=by)
     return placement
 
 

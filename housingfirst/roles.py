@@ -38,6 +38,17 @@ def role_of(user) -> Role | None:
     return user._housingfirst_role
 
 
+# Roles whose client access is already need-to-know (own caseload and covers, or own team), and
+# who therefore also see protected records (substance-use referrals, protected case notes...) of
+# the clients they see. Auditors and administrators see every client but no protected record in
+# pages; auditors read the history and access log, where each look is logged.
+PROTECTED_RECORD_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
+
+
+def sees_protected_records(user) -> bool:
+    return role_of(user) in PROTECTED_RECORD_ROLES
+
+
 def is_role(user, *roles: Role) -> bool:
     return role_of(user) in roles
 

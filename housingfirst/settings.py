@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "placements",
     "referrals",
     "harm_reduction",
+    "casenotes",
+    "plans",
+    "appointments",
     "reminders",
     "caseloads",
     "pages",
@@ -352,6 +355,9 @@ REMINDER_CONSENT_EXPIRING_DAYS = env_int("REMINDER_CONSENT_EXPIRING_DAYS", 30)
 REMINDER_UPCOMING_DAYS = env_int("REMINDER_UPCOMING_DAYS", 7)
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 1000)
+
+# Plans: a client's plan is reviewed with them every this many days ("plan review due").
+PLAN_REVIEW_DAYS = env_int("PLAN_REVIEW_DAYS", 90)
 
 CELERY_BEAT_SCHEDULE["generate-reminders"] = {
     "task": "reminders.tasks.generate_reminders",

@@ -7,7 +7,9 @@ the parts together. Nothing below this layer imports it.
 
 from django.shortcuts import render
 
+from appointments.views import client_appointment_section, home_appointments
 from caseloads.selectors import supervisor_home
+from casenotes.views import client_note_section
 from clients.access import can_change_clients, get_client_for
 from clients.models import Client
 from clients.selectors import link_context
@@ -15,6 +17,7 @@ from housingfirst.audit_log import changelog
 from housingfirst.audit_log.views import log_protected_entries
 from housingfirst.roles import Role, role_of
 from placements.selectors import housing_context
+from plans.views import client_plan_section
 from referrals.views import client_referral_section
 from reminders.views import client_reminder_section, home_reminders
 
@@ -34,6 +37,7 @@ def home(request):
             Client.objects.filter(case_manager=request.user).primary().count()
         )
         context.update(home_reminders(request.user))
+        context.update(home_appointments(request))
     elif role is Role.SUPERVISOR:
         context.update(supervisor_home(request.user))
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
@@ -56,6 +60,9 @@ def client_detail(request, client_id):
             "can_change": can_change_clients(request.user),
             "referral_section": client_referral_section(request, client),
             "reminder_section": client_reminder_section(request, client),
+            "note_section": client_note_section(request, client),
+            "plan_section": client_plan_section(request, client),
+            "appointment_section": client_appointment_section(request, client),
             **link_context(client),
             **housing_context(client, request.user),
         },

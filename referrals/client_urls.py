@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/<int:referral_id>/decision/", views.referral_decision, name="decision"),
     path("referrals/<int:referral_id>/advance/", views.referral_advance, name="advance"),
     path("referrals/<int:referral_id>/close/", views.referral_close, name="close"),
+    path("referrals/<int:referral_id>/schedule/", views.referral_schedule, name="schedule"),
     path("referrals/<int:referral_id>/edit/", views.referral_edit, name="edit"),
     path("consents/", views.consent_list, name="consents"),
     path("consents/new/", views.consent_new, name="consent_new"),

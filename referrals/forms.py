@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django import forms
 from django.utils import timezone
 
@@ -89,6 +91,21 @@ class DecisionForm(forms.Form):
         if follow_up_on and follow_up_on < timezone.localdate():
             raise forms.ValidationError("The follow-up date cannot be in the past.")
         return follow_up_on
+
+
+class ScheduleForm(forms.Form):
+    """The "appointment scheduled" step: when and where the client meets the provider."""
+
+    day = forms.DateField(label="Date", widget=DateInput())
+    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label="Place", max_length=300)
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("day"), cleaned.get("time")
+        if day and time:
+            cleaned["appointment_at"] = timezone.make_aware(datetime.combine(day, time))
+        return cleaned
 
 
 class CloseForm(forms.Form):

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from housingfirst.audit import audit_history
-from housingfirst.roles import Role, role_of
+from housingfirst.roles import PROTECTED_RECORD_ROLES, sees_protected_records  # noqa: F401
 from housingfirst.versioning import VersionedModel
 
 
@@ -34,16 +34,6 @@ class ServiceType(models.TextChoices):
     SUBSTANCE_USE = "substance_use", "Substance use"
     EMPLOYMENT = "employment", "Employment"
     OTHER = "other", "Other"
-
-
-# Roles whose client access is already need-to-know (own caseload and covers, or own team), and
-# who therefore also see protected records of the clients they see. Auditors and administrators
-# see every client but no protected record in pages; auditors read the history and access log.
-PROTECTED_RECORD_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
-
-
-def sees_protected_records(user) -> bool:
-    return role_of(user) in PROTECTED_RECORD_ROLES
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -329,6 +319,10 @@ class Referral(VersionedModel):
     consent = models.ForeignKey(
         Consent, on_delete=models.PROTECT, related_name="referrals", null=True, blank=True
     )
+
+    # The appointment the "appointment scheduled" step recorded (the calendar shows it).
+    appointment_at = models.DateTimeField("appointment date and time", null=True, blank=True)
+    appointment_place = models.CharField("appointment place", max_length=300, blank=True)
 
     offered_at = models.DateTimeField(default=timezone.now)
     offered_by = models.ForeignKey(

@@ -100,11 +100,15 @@ def referral_move(
     close_reason: str = "",
     outcome_note: str | None = None,
     at: datetime | None = None,
+    appointment_at: datetime | None = None,
+    appointment_place: str = "",
 ) -> Referral:
     """Move a referral one step along the workflow, or refuse with TransitionError.
 
     Sending needs a current consent for the provider (the referral keeps a link to it);
-    closing needs a reason. Returns the saved referral (a fresh, locked copy).
+    closing needs a reason; "appointment scheduled" records the appointment's date, time and
+    place when given (the page always asks for them). Returns the saved referral (a fresh,
+    locked copy).
     """
     to = Status(to)
     at = at or timezone.now()
@@ -133,6 +137,12 @@ def referral_move(
             raise TransitionError("Choose why the referral is being closed. Nothing was changed.")
         locked.close_reason = close_reason
         reason = f"Closed: {Referral.CloseReason(close_reason).label}"
+
+    if to == Status.SCHEDULED and appointment_at is not None:
+        locked.appointment_at = appointment_at
+        locked.appointment_place = appointment_place
+        when = timezone.localtime(appointment_at)
+        reason = f"Appointment scheduled for {when:%Y-%m-%d %H:%M}"
 
     locked.status = to
     setattr(locked, Referral.STEP_DATE_FIELDS[to], at)

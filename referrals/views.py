@@ -36,6 +36,7 @@ from .forms import (
     ReferralNotesForm,
     ReferralOfferForm,
     RevokeConsentForm,
+    ScheduleForm,
 )
 from .models import Consent, Provider, Referral
 
@@ -229,6 +230,9 @@ def referral_advance(request, client_id, referral_id):
     """One click, one step: the button posts the step it shows, so a double click is refused."""
     client, referral = _referral_for(request, client_id, referral_id, change=True)
     to = request.POST.get("to", "")
+    if to == Status.SCHEDULED:
+        # The appointment's date, time and place are asked for on their own page.
+        return redirect("client_referrals:schedule", client_id=client.pk, referral_id=referral.pk)
     if to not in Referral.NEXT_STEP.values():
         return _refused(
             request, client, referral, "That step is not available. Nothing was changed."
@@ -239,6 +243,34 @@ def referral_advance(request, client_id, referral_id):
         return _refused(request, client, referral, error.message)
     messages.success(request, f"Referral now “{referral.get_status_display()}”.")
     return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_schedule(request, client_id, referral_id):
+    """The "appointment scheduled" step, with the appointment's date, time and place."""
+    client, referral = _referral_for(request, client_id, referral_id, change=True)
+    if not referral.can_move_to(Status.SCHEDULED):
+        return _refused(
+            request, client, referral, services.refusal_message(referral, Status.SCHEDULED)
+        )
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_move(
+                referral=referral,
+                to=Status.SCHEDULED,
+                by=request.user,
+                appointment_at=form.cleaned_data["appointment_at"],
+                appointment_place=form.cleaned_data["place"],
+            )
+        except services.TransitionError as error:
+            return _refused(request, client, referral, error.message)
+        messages.success(request, "Appointment scheduled: it is on the calendar.")
+        return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
+    _log_protected(request, referral)
+    return render(
+        request, "referrals/schedule.html", {"client": client, "referral": referral, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -36,6 +36,8 @@ class Kind(models.TextChoices):
     DUPLICATE_REVIEW = "duplicate_review", "Possible duplicate to review"
     STOCK_EXPIRING = "stock_expiring", "Supplies expiring"
     STOCK_LOW = "stock_low", "Supplies running low"
+    PLAN_REVIEW_DUE = "plan_review_due", "Plan review due"
+    APPOINTMENT_TOMORROW = "appointment_tomorrow", "Appointment tomorrow"
 
 
 # Kinds that a person asks for, not the rules: the sweep neither makes nor resolves them, and
@@ -58,6 +60,8 @@ SUBJECT_FIELD = {
     Kind.DUPLICATE_REVIEW: "duplicate_pair",
     Kind.STOCK_EXPIRING: "stock_lot",
     Kind.STOCK_LOW: "stock_minimum",
+    Kind.PLAN_REVIEW_DUE: "plan",
+    Kind.APPOINTMENT_TOMORROW: "appointment",
 }
 SUBJECT_FIELDS = (
     "placement",
@@ -66,6 +70,8 @@ SUBJECT_FIELDS = (
     "duplicate_pair",
     "stock_lot",
     "stock_minimum",
+    "plan",
+    "appointment",
 )
 
 
@@ -180,6 +186,16 @@ class Reminder(models.Model):
         null=True,
         blank=True,
     )
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
+    appointment = models.ForeignKey(
+        "appointments.Appointment",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
     # The client's case manager when the reminder was made; moved on reassignment.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -248,6 +264,16 @@ class Reminder(models.Model):
                 name="one_stock_level_reminder_per_person_and_day",
             ),
             models.UniqueConstraint(
+                fields=["client", "kind", "plan", "due_on"],
+                condition=Q(plan__isnull=False),
+                name="one_reminder_per_plan_kind_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "kind", "appointment", "due_on"],
+                condition=Q(appointment__isnull=False),
+                name="one_reminder_per_appointment_kind_and_day",
+            ),
+            models.UniqueConstraint(
                 fields=["duplicate_pair", "assigned_to"],
                 condition=Q(duplicate_pair__isnull=False),
                 name="one_duplicate_review_per_person",
@@ -309,6 +335,14 @@ class Reminder(models.Model):
         if self.kind == Kind.STOCK_LOW:
             minimum = self.stock_minimum
             return f"{minimum.item} at {minimum.site}: fewer than {minimum.minimum} on hand"
+        if self.kind == Kind.PLAN_REVIEW_DUE:
+            return f"Review the plan with the client ({self.due_on:%Y-%m-%d})"
+        if self.kind == Kind.APPOINTMENT_TOMORROW:
+            appointment = self.appointment
+            when = timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M")
+            if appointment.is_protected:
+                return f"Appointment {when}"
+            return f"{appointment.what}, {when} at {appointment.place}"
         if self.kind == Kind.DUPLICATE_REVIEW:
             pair = self.duplicate_pair
             return f"Records #{pair.first_id} and #{pair.second_id} may be the same person"

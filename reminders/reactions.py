@@ -5,6 +5,7 @@ that announced it: a reminder closes the moment its cause goes away, and a react
 rolls the action back.
 """
 
+from appointments.events import appointment_changed
 from clients.events import (
     client_left_program,
     client_reassigned,
@@ -13,6 +14,7 @@ from clients.events import (
 )
 from harm_reduction.events import stock_changed
 from placements.events import contact_changed, placement_changed
+from plans.events import plan_changed
 from referrals.events import (
     consent_changed,
     referral_moved,
@@ -71,6 +73,8 @@ def _stock_changed(sender, *, by=None, **_):
 REACTIONS = [
     (placement_changed, _client_records_changed),
     (contact_changed, _client_records_changed),
+    (plan_changed, _client_records_changed),
+    (appointment_changed, _client_records_changed),
     (client_reassigned, _client_reassigned),
     (client_left_program, _client_left_program),
     (referral_offered, _referral_offered),

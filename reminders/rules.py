@@ -14,20 +14,26 @@ people can see what is coming. Due dates are the day to act:
 - lease ending: ``lease_ending_days`` before the lease ends (housed placements);
 - consent expiring: ``consent_expiring_days`` before the release's last valid day, when an
   open referral to that provider depends on it and no later release was signed;
-- no contact: ``no_contact_days`` after the client was last reached (or moved in).
+- no contact: ``no_contact_days`` after the client was last reached (or moved in);
+- plan review due: the plan's next review date (not when the client chose not to have a plan);
+- appointment tomorrow: the day before a coming appointment (for the client's case manager,
+  like every rule, so it moves on reassignment).
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import DateField, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils import timezone
 
+from appointments.models import Appointment
 from clients.models import Client
 from placements.expressions import AddDays
 from placements.models import Contact, Placement
 from placements.visits import with_visit_schedule
+from plans.models import Plan
 from referrals.models import Consent, Referral
 
 from .models import Kind
@@ -65,10 +71,18 @@ class Due:
     placement_id: int | None = None
     referral_id: int | None = None
     consent_id: int | None = None
+    plan_id: int | None = None
+    appointment_id: int | None = None
 
     @property
     def subject_id(self) -> int | None:
-        return self.placement_id or self.referral_id or self.consent_id
+        return (
+            self.placement_id
+            or self.referral_id
+            or self.consent_id
+            or self.plan_id
+            or self.appointment_id
+        )
 
     @property
     def key(self) -> tuple:
@@ -201,12 +215,50 @@ def no_contact(clients: QuerySet, *, today: date, thresholds: Thresholds) -> lis
     ]
 
 
+def plan_review_due(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    rows = Plan.objects.filter(
+        client__in=eligible(clients),
+        chose_no_plan=False,
+        review_on__lte=thresholds.horizon(today),
+    ).values_list("pk", "client_id", "client__case_manager_id", "review_on")
+    return [
+        Due(client_id, Kind.PLAN_REVIEW_DUE, due_on, case_manager_id, plan_id=pk)
+        for pk, client_id, case_manager_id, due_on in rows
+    ]
+
+
+def appointment_tomorrow(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    # Appointments from tomorrow up to the day after the horizon (due the day before each).
+    start = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    end = timezone.make_aware(
+        datetime.combine(thresholds.horizon(today) + timedelta(days=2), time.min)
+    )
+    rows = Appointment.objects.filter(
+        client__in=eligible(clients),
+        already_happened=False,
+        starts_at__gte=start,
+        starts_at__lt=end,
+    ).values_list("pk", "client_id", "client__case_manager_id", "starts_at")
+    return [
+        Due(
+            client_id,
+            Kind.APPOINTMENT_TOMORROW,
+            timezone.localdate(starts_at) - timedelta(days=1),
+            case_manager_id,
+            appointment_id=pk,
+        )
+        for pk, client_id, case_manager_id, starts_at in rows
+    ]
+
+
 RULES = {
     Kind.REFERRAL_FOLLOW_UP: referral_follow_up,
     Kind.VISIT_DUE: visit_due,
     Kind.LEASE_ENDING: lease_ending,
     Kind.CONSENT_EXPIRING: consent_expiring,
     Kind.NO_CONTACT: no_contact,
+    Kind.PLAN_REVIEW_DUE: plan_review_due,
+    Kind.APPOINTMENT_TOMORROW: appointment_tomorrow,
 }
 
 

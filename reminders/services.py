@@ -176,6 +176,8 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report) -> No
                 placement_id=due.placement_id,
                 referral_id=due.referral_id,
                 consent_id=due.consent_id,
+                plan_id=due.plan_id,
+                appointment_id=due.appointment_id,
                 assigned_to_id=due.assigned_to_id,
                 due_on=due.due_on,
             )

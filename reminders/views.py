@@ -39,6 +39,8 @@ def _with_subjects(reminders):
         "stock_lot__item",
         "stock_minimum__site",
         "stock_minimum__item",
+        "plan",
+        "appointment",
     )
 
 

@@ -43,6 +43,7 @@ def pytest_unconfigure(config):
 
 # What depends on the calendar: CI runs these again at the risky moments (``make test-clocks``).
 DATE_SENSITIVE_MODULES = {
+    "tests/appointments/test_appointments.py",  # past appointments, the day before
     "tests/audit/test_access_log.py",  # access-log date filters
     "tests/audit/test_change_log.py",  # change-log date filters
     "tests/audit/test_export.py",  # exports by day
@@ -50,11 +51,15 @@ DATE_SENSITIVE_MODULES = {
     "tests/caseloads/test_figures.py",  # overdue, last contact, days housed
     "tests/caseloads/test_home.py",
     "tests/caseloads/test_outcomes.py",  # outcomes by month
+    "tests/casenotes/test_addendum_rule.py",  # editable on the local day it was written
+    "tests/casenotes/test_pages.py",
     "tests/clients/test_intake.py",  # birth and program start dates not in the future
     "tests/harm_reduction/test_pages.py",  # nothing recorded in the future
     "tests/harm_reduction/test_report.py",  # months and quarters
     "tests/harm_reduction/test_stock.py",  # expiry dates
     "tests/harm_reduction/test_stock_reminders.py",  # due 30 days before expiry
+    "tests/plans/test_pages.py",  # review dates
+    "tests/plans/test_review_reminder.py",  # review due dates
     "tests/placements/test_client_page.py",
     "tests/placements/test_pages.py",
     "tests/placements/test_stability.py",  # days housed, retention

@@ -16,6 +16,10 @@ pytestmark = pytest.mark.django_db
 Status = Referral.Status
 
 
+# The "appointment scheduled" step's form: a day ahead, so never in the past.
+APPOINTMENT = {"day": "2099-05-04", "time": "10:30", "place": "Harbor clinic, 2nd floor"}
+
+
 def referral_url(name, referral):
     return reverse(
         f"client_referrals:{name}",
@@ -98,8 +102,12 @@ def test_accept_then_advance_one_click_per_step(program, login):
     consent_for(program.client, referral.provider, by=program.case_manager)
     for step in (Status.SENT, Status.SCHEDULED, Status.ENGAGED, Status.COMPLETED):
         detail = browser.get(referral_url("detail", referral)).content.decode()
-        assert f'name="to" value="{step}"' in detail
-        response = browser.post(referral_url("advance", referral), {"to": step})
+        if step == Status.SCHEDULED:  # the appointment's date, time and place, on their page
+            assert referral_url("schedule", referral) in detail
+            response = browser.post(referral_url("schedule", referral), APPOINTMENT)
+        else:
+            assert f'name="to" value="{step}"' in detail
+            response = browser.post(referral_url("advance", referral), {"to": step})
         assert response.status_code == 302
         referral.refresh_from_db()
         assert referral.status == step
@@ -122,8 +130,8 @@ def test_advance_without_consent_explains_what_is_needed(program, login):
 def test_double_click_advances_once(program, login):
     referral = referral_at(Status.SENT, client=program.client, by=program.case_manager)
     browser = login(program.case_manager)
-    browser.post(referral_url("advance", referral), {"to": "scheduled"})
-    response = browser.post(referral_url("advance", referral), {"to": "scheduled"}, follow=True)
+    browser.post(referral_url("schedule", referral), APPOINTMENT)
+    response = browser.post(referral_url("schedule", referral), APPOINTMENT, follow=True)
     assert "already" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.SCHEDULED
@@ -158,7 +166,7 @@ def test_notes_edit_opened_before_a_step_merges_with_it(program, login):
     browser = login(program.case_manager)
     next_week = (timezone.localdate() + timedelta(days=7)).isoformat()
     opened_at = referral.version
-    browser.post(referral_url("advance", referral), {"to": "scheduled"})
+    browser.post(referral_url("schedule", referral), APPOINTMENT)
     response = browser.post(
         referral_url("edit", referral),
         {"follow_up_on": next_week, "outcome_note": "Called.", "version": opened_at},

@@ -40,12 +40,33 @@ def expiring_consent_in_use(client, *, by, expires_on=None, provider=None):
     return consent, referral
 
 
+def plan_review_due(client, *, by, review_on=None):
+    """A plan started 100 days ago whose review falls on ``review_on`` (default 10 days ago)."""
+    from plans.models import Plan
+
+    return Plan.objects.create(
+        client=client, started_on=days(-100), review_on=review_on or days(-10)
+    )
+
+
+def appointment_soon(client, *, by, on=None):
+    """An appointment on ``by``'s calendar at 10:00 in three days (due the day before)."""
+    from appointments.models import Appointment
+    from tests.clock import at
+
+    return Appointment.objects.create(
+        client=client, staff=by, starts_at=at(on or days(3), hour=10), place="Office", what="Visit"
+    )
+
+
 def client_with_everything(client, *, by):
-    """Something due of every kind for this client (five reminders when generated)."""
+    """Something due of every kind the rules make, for this client (one reminder each)."""
     placement = housed(client, days(-100), lease_end=days(50))
     visit(client, days(-40), by=by)
     referral_at(Status.ACCEPTED, client=client, by=by, follow_up_on=days(-2))
     expiring_consent_in_use(client, by=by)
+    plan_review_due(client, by=by)
+    appointment_soon(client, by=by)
     return placement
 
 

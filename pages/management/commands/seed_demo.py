@@ -10,8 +10,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+import appointments.demo
+import casenotes.demo
 import harm_reduction.demo
 import placements.demo
+import plans.demo
 import referrals.demo
 import reminders.demo
 from clients import demo
@@ -19,7 +22,15 @@ from housingfirst.audit import acting_as
 
 # Each app that has demo data offers ``seed(program, large=False)`` in its demo module; they run
 # in this order, each building on what the previous ones made.
-APP_SEEDERS = [placements.demo, referrals.demo, harm_reduction.demo, reminders.demo]
+APP_SEEDERS = [
+    placements.demo,
+    referrals.demo,
+    casenotes.demo,
+    plans.demo,
+    appointments.demo,
+    harm_reduction.demo,
+    reminders.demo,
+]
 
 
 class Command(BaseCommand):

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A form sent after the idle timeout is kept for its sender before sign-in is asked for.
+    "housingfirst.kept_forms.KeepFormsAfterTimeout",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "housingfirst.middleware.private_pages",
     "housingfirst.middleware.UploadGuard",
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "housingfirst.context_processors.navigation",
+                "housingfirst.context_processors.session",
                 "reminders.context_processors.navigation",
             ],
             # {{ user|person }} on every page: one way to name staff (housingfirst/people.py).
@@ -156,6 +159,10 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Pages warn this many seconds before the idle timeout, with a "Stay signed in" button.
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+# A form sent after the idle timeout is kept this long for its sender (housingfirst.kept_forms).
+KEPT_FORM_HOURS = env_int("KEPT_FORM_HOURS", 8)
 
 # Failed sign-ins are throttled per user name and address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -242,6 +249,24 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "housingfirst <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Cache (forms kept across the idle timeout): Redis when REDIS_URL is set, shared by every web
+# process; otherwise files under VAR_DIR, shared by the local run's processes.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            "KEY_PREFIX": "housingfirst",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded filesystem broker (no server).
 REDIS_URL = env_str("REDIS_URL")

@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/", views.session_keep_alive, name="session_keep_alive"),
     path("clients/", include("pages.client_urls")),
     path("clients/<int:client_id>/", include("placements.urls")),
     path("clients/<int:client_id>/", include("referrals.client_urls")),

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "housingfirst",
     "clients",
     "placements",
@@ -92,6 +95,10 @@ MIDDLEWARE = [
     # A form sent after the idle timeout is kept for its sender before sign-in is asked for.
     "housingfirst.kept_forms.KeepFormsAfterTimeout",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Administrators and auditors (everyone with OTP_REQUIRED_FOR_EVERYONE) reach nothing but
+    # the two-factor pages until the session is verified (housingfirst.two_factor).
+    "housingfirst.two_factor.RequireTwoFactor",
     "housingfirst.middleware.private_pages",
     "housingfirst.middleware.UploadGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -163,6 +170,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
 # A form sent after the idle timeout is kept this long for its sender (housingfirst.kept_forms).
 KEPT_FORM_HOURS = env_int("KEPT_FORM_HOURS", 8)
+
+# Two-factor sign-in (django-otp): required for administrators and auditors, or for everyone.
+OTP_REQUIRED_FOR_EVERYONE = env_bool("OTP_REQUIRED_FOR_EVERYONE", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "housingfirst")
 
 # Failed sign-ins are throttled per user name and address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

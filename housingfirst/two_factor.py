@@ -24,6 +24,8 @@ from .audit import acting_person, change_reason
 from .roles import Role, role_of
 
 RECOVERY_CODE_COUNT = 10
+# Set at sign-in for someone who has set up an app though their role does not require it.
+PENDING_SESSION_KEY = "housingfirst_two_factor_pending"
 # Pages a person part-way through signing in may open.
 OPEN_BEFORE_VERIFIED = {
     "two_factor_verify",
@@ -80,6 +82,12 @@ def two_factor_reset(*, user, by, reason: str) -> None:
     _note_in_history(user, by=by, reason=f"Two-factor sign-in reset: {reason}")
 
 
+def note_pending_at_sign_in(sender, request, user, **kwargs):
+    """``user_logged_in``: whether this session owes a code is looked up once, here."""
+    if request is not None and hasattr(request, "session") and has_two_factor(user):
+        request.session[PENDING_SESSION_KEY] = True
+
+
 class RequireTwoFactor:
     """After ``LoginRequiredMiddleware`` and django-otp's ``OTPMiddleware``."""
 
@@ -96,10 +104,13 @@ class RequireTwoFactor:
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_BEFORE_VERIFIED:
             return None
-        if has_two_factor(user):
+        if two_factor_required(user):
+            page = "two_factor_verify" if has_two_factor(user) else "two_factor_set_up"
+        elif request.session.get(PENDING_SESSION_KEY):
+            if not has_two_factor(user):  # reset since this sign-in: optional again
+                del request.session[PENDING_SESSION_KEY]
+                return None
             page = "two_factor_verify"
-        elif two_factor_required(user):
-            page = "two_factor_set_up"
         else:
-            return None
+            return None  # optional and not set up: no query on each request
         return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")

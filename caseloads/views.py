@@ -25,6 +25,7 @@ from housingfirst import charts
 from housingfirst.csv_export import spreadsheet_safe
 from housingfirst.people import person_name
 from housingfirst.redirects import safe_next_url
+from housingfirst.refusals import refuse_form
 from housingfirst.roles import role_required
 from housingfirst.submissions import single_submission
 
@@ -281,10 +282,17 @@ def cover_create(request, case_manager_id):
 @require_http_methods(["GET", "POST"])
 def cover_end(request, cover_id):
     cover = caseloads.cover_for(request.user, cover_id)
+    form = CoverEndForm(request.POST or None)
     if cover.ended_at is not None:
+        if request.method == "POST":  # ended by a colleague meanwhile: keep the typed reason
+            return refuse_form(
+                request,
+                "caseloads/cover_end.html",
+                {"cover": cover, "form": form},
+                "This cover has already ended. Nothing was changed.",
+            )
         messages.info(request, "This cover has already ended.")
         return redirect("caseloads:covers")
-    form = CoverEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.cover_end(cover=cover, reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Cover ended; the access it gave is removed.")

@@ -4,6 +4,7 @@ Small programs go through the same services as the app (so history and grants ar
 large ones (``--clients N``) use bulk inserts, history rows included.
 """
 
+import base64
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.utils import bulk_create_with_history
 
 from housingfirst.audit import change_reason
@@ -21,6 +23,9 @@ from . import services
 from .models import Assignment, Client, ClientUserObjectPermission, Sex, Team
 
 DEMO_PASSWORD = "housingfirst-demo"
+# The demo administrator and auditor sign in with two-factor, as every administrator and
+# auditor must: add this key to an authenticator app (README). Demo data only (DEBUG on).
+DEMO_TWO_FACTOR_SECRET = "HOUSINGFIRSTDEMOHOUSINGFIRSTDEMO"
 DEMO_ACTOR = "command:seed_demo"
 
 FIRST_NAMES = [
@@ -151,6 +156,13 @@ def seed_staff() -> DemoProgram:
             is_staff=True,
             is_superuser=True,
         )
+        for user in User.objects.filter(username__in=["admin", "auditor"]):
+            TOTPDevice.objects.create(
+                user=user,
+                name="Demo authenticator app",
+                key=base64.b32decode(DEMO_TWO_FACTOR_SECRET).hex(),
+                confirmed=True,
+            )
     return program
 
 

@@ -11,6 +11,9 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import FieldDoesNotExist
+from django.shortcuts import redirect
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import change_reason
@@ -206,6 +209,12 @@ for _model in registry.audited_models():
         admin.site.register(_history_model, HistoryRowAdmin)
 
 
+# Two-factor devices hold secrets: no admin pages for them. They change only through the
+# two-factor pages, which write the account's history (a reset: the administrator's reason).
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
+
 User = get_user_model()
 if admin.site.is_registered(User):
     admin.site.unregister(User)
@@ -214,3 +223,15 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class StaffAccountAdmin(HistoryPagesAdmin, UserAdmin):
     """Django's user admin, with the account's history (groups included) one click away."""
+
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)…")
+    def reset_two_factor(self, request, queryset):
+        """One person at a time, on a page that asks for the reason (kept in the history)."""
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Choose exactly one person to reset.", level=messages.WARNING
+            )
+            return None
+        return redirect("two_factor_reset", user_id=queryset.get().pk)

@@ -6,9 +6,13 @@ class HousingfirstConfig(AppConfig):
     verbose_name = "Housing First"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from . import audit, checks, roles  # noqa: F401 (checks registers itself)
+        from . import audit, checks, roles, two_factor  # noqa: F401 (checks registers itself)
 
         audit.connect_signals()
         post_migrate.connect(roles.ensure_staff_groups, dispatch_uid="housingfirst.staff_groups")
+        user_logged_in.connect(
+            two_factor.note_pending_at_sign_in, dispatch_uid="housingfirst.two_factor_pending"
+        )

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "housingfirst",
     "clients",
     "placements",
@@ -93,7 +96,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A form sent after the idle timeout is kept for its sender before sign-in is asked for.
+    "housingfirst.kept_forms.KeepFormsAfterTimeout",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Administrators and auditors (everyone with OTP_REQUIRED_FOR_EVERYONE) reach nothing but
+    # the two-factor pages until the session is verified (housingfirst.two_factor).
+    "housingfirst.two_factor.RequireTwoFactor",
     "housingfirst.middleware.private_pages",
     "housingfirst.middleware.UploadGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -118,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "housingfirst.context_processors.navigation",
+                "housingfirst.context_processors.session",
                 "reminders.context_processors.navigation",
             ],
             # {{ user|person }} on every page: one way to name staff (housingfirst/people.py).
@@ -160,6 +170,14 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Pages warn this many seconds before the idle timeout, with a "Stay signed in" button.
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+# A form sent after the idle timeout is kept this long for its sender (housingfirst.kept_forms).
+KEPT_FORM_HOURS = env_int("KEPT_FORM_HOURS", 8)
+
+# Two-factor sign-in (django-otp): required for administrators and auditors, or for everyone.
+OTP_REQUIRED_FOR_EVERYONE = env_bool("OTP_REQUIRED_FOR_EVERYONE", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "housingfirst")
 
 # Failed sign-ins are throttled per user name and address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -246,6 +264,24 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "housingfirst <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Cache (forms kept across the idle timeout): Redis when REDIS_URL is set, shared by every web
+# process; otherwise files under VAR_DIR, shared by the local run's processes.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            "KEY_PREFIX": "housingfirst",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded filesystem broker (no server).
 REDIS_URL = env_str("REDIS_URL")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import two_factor_views, views
 
 urlpatterns = [
     path("", include("pages.urls")),
@@ -13,6 +13,14 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/", views.session_keep_alive, name="session_keep_alive"),
+    path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", two_factor_views.set_up, name="two_factor_set_up"),
+    path(
+        "accounts/two-factor/reset/<int:user_id>/",
+        two_factor_views.reset,
+        name="two_factor_reset",
+    ),
     path("clients/", include("pages.client_urls")),
     path("clients/<int:client_id>/", include("placements.urls")),
     path("clients/<int:client_id>/", include("referrals.client_urls")),

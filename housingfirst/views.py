@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
@@ -42,3 +43,15 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def session_keep_alive(request):
+    """Pinged by "Stay signed in" (static/js/session-timeout.js): any request by a signed-in
+    person pushes the idle timeout forward (SESSION_SAVE_EVERY_REQUEST). Signed out: 401,
+    never a redirect to the sign-in page, which a script would take for success."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE})

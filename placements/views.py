@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients.access import get_client_for
 from housingfirst.history import change_entries
+from housingfirst.refusals import refuse_form
 from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
 
@@ -39,25 +40,36 @@ def _back_to_client(client, anchor="housing-heading"):
     return redirect(reverse("clients:detail", args=[client.pk]) + f"#{anchor}")
 
 
-def _open_placement(client, pk, state):
-    placement = get_object_or_404(client.placements.select_related("subsidy_type"), pk=pk)
-    return placement if placement.state == state else None
+def _refused_step(request, client, context, message):
+    """Opened, the page goes back to the client; sent, the form comes back with the person's
+    entries and the reason (``refuse_form``, 409): a colleague took the step meanwhile."""
+    if request.method != "POST":
+        messages.info(request, message)
+        return _back_to_client(client)
+    return refuse_form(request, "placements/placement_form.html", context, message)
 
 
 @require_http_methods(["GET", "POST"])
 @single_submission
 def placement_create(request, client_id):
     client = get_client_for(request.user, client_id, change=True)
-    current = client.placements.open().first()
-    if current is not None:
-        messages.warning(
+    rehousing = client.placements.exists()
+    form = PlacementForm(request.POST or None, instance=Placement(client=client))
+    context = {
+        "client": client,
+        "form": form,
+        "title": "Start a new placement" if rehousing else "Add a placement",
+        "rehousing": rehousing,
+        "submit_label": "Save placement",
+    }
+    if client.placements.open().exists():
+        return _refused_step(
             request,
+            client,
+            context,
             f"{client.display_name} already has an open placement. "
             "Record its exit before starting a new one.",
         )
-        return _back_to_client(client)
-    rehousing = client.placements.exists()
-    form = PlacementForm(request.POST or None, instance=Placement(client=client))
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_create(placement=form.instance, by=request.user)
@@ -66,17 +78,7 @@ def placement_create(request, client_id):
         else:
             messages.success(request, "Placement saved.")
             return _back_to_client(client)
-    return render(
-        request,
-        "placements/placement_form.html",
-        {
-            "client": client,
-            "form": form,
-            "title": "Start a new placement" if rehousing else "Add a placement",
-            "rehousing": rehousing,
-            "submit_label": "Save placement",
-        },
-    )
+    return render(request, "placements/placement_form.html", context)
 
 
 def _versioned_edit(request, client, form, save, *, title, submit_label, success, placement):
@@ -125,11 +127,15 @@ def placement_edit(request, client_id, pk):
 @require_http_methods(["GET", "POST"])
 def placement_move_in(request, client_id, pk):
     client = get_client_for(request.user, client_id, change=True)
-    placement = _open_placement(client, pk, Placement.State.SEARCHING)
-    if placement is None:
-        messages.info(request, "This placement already has a move-in date.")
-        return _back_to_client(client)
+    placement = get_object_or_404(client.placements.select_related("subsidy_type"), pk=pk)
     form = MoveInForm(request.POST or None, instance=placement)
+    if placement.state != Placement.State.SEARCHING:
+        return _refused_step(
+            request,
+            client,
+            {"client": client, "form": form, "title": "Record move-in", "placement": placement},
+            "This placement already has a move-in date. Nothing was changed.",
+        )
     return _versioned_edit(
         request,
         client,
@@ -153,11 +159,17 @@ def placement_move_in(request, client_id, pk):
 @require_http_methods(["GET", "POST"])
 def placement_exit(request, client_id, pk):
     client = get_client_for(request.user, client_id, change=True)
-    placement = _open_placement(client, pk, Placement.State.HOUSED)
-    if placement is None:
-        messages.info(request, "Only a placement the client has moved into can be exited.")
-        return _back_to_client(client)
+    placement = get_object_or_404(client.placements.select_related("subsidy_type"), pk=pk)
     form = ExitForm(request.POST or None, instance=placement)
+    if placement.state != Placement.State.HOUSED:
+        return _refused_step(
+            request,
+            client,
+            {"client": client, "form": form, "title": "Record exit", "placement": placement},
+            "This placement's exit is already recorded. Nothing was changed."
+            if placement.state == Placement.State.EXITED
+            else "Only a placement the client has moved into can be exited.",
+        )
     return _versioned_edit(
         request,
         client,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients.access import can_change_clients, get_client_for
 from housingfirst.access_log import log_access_many
 from housingfirst.history import change_entries
+from housingfirst.refusals import refuse_form
 from housingfirst.roles import Role, role_of, role_required
 from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
@@ -190,22 +191,39 @@ def referral_offer(request, client_id):
     return render(request, "referrals/offer.html", {"client": client, "form": form})
 
 
+DECISION_ALREADY_RECORDED = (
+    "The client's decision on this referral is already recorded. Nothing was changed."
+)
+
+
 def _refused(request, client, referral, message):
     messages.error(request, message)
     return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
 
 
+def _refused_step(request, page, message):
+    """A step refused on a form page: opened, it goes back to the record; sent, the form
+    comes back with the person's entries and the reason (``refuse_form``, 409)."""
+    template, context = page
+    client, record = context["client"], context.get("referral") or context["consent"]
+    if request.method != "POST":
+        messages.error(request, message)
+        if isinstance(record, Referral):
+            return redirect("client_referrals:detail", client_id=client.pk, referral_id=record.pk)
+        return redirect(
+            "client_referrals:consent_detail", client_id=client.pk, consent_id=record.pk
+        )
+    _log_protected(request, record)
+    return refuse_form(request, template, context, message)
+
+
 @require_http_methods(["GET", "POST"])
 def referral_decision(request, client_id, referral_id):
     client, referral = _referral_for(request, client_id, referral_id, change=True)
-    if referral.status != Status.OFFERED:
-        return _refused(
-            request,
-            client,
-            referral,
-            "The client's decision on this referral is already recorded. Nothing was changed.",
-        )
     form = DecisionForm(request.POST or None)
+    page = ("referrals/decision.html", {"client": client, "referral": referral, "form": form})
+    if referral.status != Status.OFFERED:
+        return _refused_step(request, page, DECISION_ALREADY_RECORDED)
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_record_decision(
@@ -216,13 +234,12 @@ def referral_decision(request, client_id, referral_id):
                 follow_up_on=form.cleaned_data["follow_up_on"],
             )
         except services.TransitionError as error:
-            return _refused(request, client, referral, error.message)
+            referral.refresh_from_db()
+            return _refused_step(request, page, error.message)
         messages.success(request, f"Decision recorded: {referral.get_status_display().lower()}.")
         return redirect("clients:detail", client_id=client.pk)
     _log_protected(request, referral)
-    return render(
-        request, "referrals/decision.html", {"client": client, "referral": referral, "form": form}
-    )
+    return render(request, *page)
 
 
 @require_POST
@@ -276,11 +293,10 @@ def referral_schedule(request, client_id, referral_id):
 @require_http_methods(["GET", "POST"])
 def referral_close(request, client_id, referral_id):
     client, referral = _referral_for(request, client_id, referral_id, change=True)
-    if referral.is_final:
-        return _refused(
-            request, client, referral, services.refusal_message(referral, Status.CLOSED)
-        )
     form = CloseForm(request.POST or None)
+    page = ("referrals/close.html", {"client": client, "referral": referral, "form": form})
+    if referral.is_final:
+        return _refused_step(request, page, services.refusal_message(referral, Status.CLOSED))
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_close(
@@ -290,13 +306,12 @@ def referral_close(request, client_id, referral_id):
                 outcome_note=form.cleaned_data["outcome_note"],
             )
         except services.TransitionError as error:
-            return _refused(request, client, referral, error.message)
+            referral.refresh_from_db()
+            return _refused_step(request, page, error.message)
         messages.success(request, "Referral closed.")
         return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
     _log_protected(request, referral)
-    return render(
-        request, "referrals/close.html", {"client": client, "referral": referral, "form": form}
-    )
+    return render(request, *page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -374,14 +389,15 @@ def consent_new(request, client_id):
 @require_http_methods(["GET", "POST"])
 def consent_revoke(request, client_id, consent_id):
     client, consent = _consent_for(request, client_id, consent_id, change=True)
-    if consent.is_revoked:
-        messages.error(
-            request, f"This release was already revoked on {consent.revoked_on:%Y-%m-%d}."
-        )
-        return redirect(
-            "client_referrals:consent_detail", client_id=client.pk, consent_id=consent.pk
-        )
     form = RevokeConsentForm(request.POST or None, consent=consent)
+    page = ("referrals/consent_revoke.html", {"client": client, "consent": consent, "form": form})
+    if consent.is_revoked:
+        return _refused_step(
+            request,
+            page,
+            f"This release was already revoked on {consent.revoked_on:%Y-%m-%d}. "
+            "Nothing was changed.",
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_revoke(
@@ -391,26 +407,17 @@ def consent_revoke(request, client_id, consent_id):
                 note=form.cleaned_data["note"],
             )
         except services.ConsentError as error:
-            messages.error(request, error.message)
+            consent.refresh_from_db()
+            return _refused_step(request, page, error.message)
         except ValidationError as error:
             form.add_error(None, error)
-            _log_protected(request, consent)
-            return render(
-                request,
-                "referrals/consent_revoke.html",
-                {"client": client, "consent": consent, "form": form},
-            )
         else:
             messages.success(request, "Release revoked. Nothing more will be shared under it.")
-        return redirect(
-            "client_referrals:consent_detail", client_id=client.pk, consent_id=consent.pk
-        )
+            return redirect(
+                "client_referrals:consent_detail", client_id=client.pk, consent_id=consent.pk
+            )
     _log_protected(request, consent)
-    return render(
-        request,
-        "referrals/consent_revoke.html",
-        {"client": client, "consent": consent, "form": form},
-    )
+    return render(request, *page)
 
 
 # Providers: maintained by supervisors (and in the admin).

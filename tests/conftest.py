@@ -14,6 +14,7 @@ from housingfirst.roles import Role
 
 from . import clock as test_clock
 from .factories import TeamFactory, UserFactory, client_of, make_case_manager
+from .two_factor import verify_session
 
 
 def pytest_addoption(parser):
@@ -159,10 +160,11 @@ def program(db):
 
 @pytest.fixture
 def login(client):
-    """Sign a person in on the test client: ``login(program.case_manager)``."""
+    """Sign a person in on the test client: ``login(program.case_manager)`` (administrators
+    and auditors with their second step passed: tests/two_factor.py)."""
 
     def sign_in(user):
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        return verify_session(client, user)
 
     return sign_in

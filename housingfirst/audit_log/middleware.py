@@ -2,7 +2,7 @@
 
 - Auditors hold view permissions only; on top of that, any request by an auditor that would
   write (POST, PUT, PATCH, DELETE) answers 403 everywhere, whatever the view, except signing
-  in and out.
+  in and out (two-factor steps included).
 - History is never reverted from the admin, by anyone: simple-history's admin "revert" form
   saves the live record from an old version, bypassing the app's services (access grants,
   assignment history, optimistic locking), so its POST answers 403 for every user, superusers
@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from ..roles import Role, role_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-SIGN_IN_AND_OUT = {"login", "logout"}
+SIGN_IN_AND_OUT = {"login", "logout", "two_factor_verify", "two_factor_set_up"}
 
 
 class ReadOnlyAuditMiddleware:

@@ -6,6 +6,8 @@ import pytest
 from django.test import Client, RequestFactory
 from simple_history.models import HistoricalRecords
 
+from ..two_factor import verify_session
+
 
 @contextlib.contextmanager
 def acting_user(user):
@@ -24,7 +26,7 @@ def auditor_browser(program):
     """A signed-in auditor on a test client of their own (``login`` shares one client)."""
     browser = Client()
     browser.force_login(program.auditor, backend="django.contrib.auth.backends.ModelBackend")
-    return browser
+    return verify_session(browser, program.auditor)
 
 
 def log_entries(browser, **filters):

@@ -141,11 +141,12 @@ def test_command_changes_name_the_command(db, settings):
 
     settings.DEBUG = True
     call_command("seed_demo")
+    from ..two_factor import verify_session
+
+    auditor = get_user_model().objects.get(username="auditor")
     browser = Browser()
-    browser.force_login(
-        get_user_model().objects.get(username="auditor"),
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
+    browser.force_login(auditor, backend="django.contrib.auth.backends.ModelBackend")
+    verify_session(browser, auditor)
     entries = log_entries(browser)
     assert len(entries) == 50
     assert all("command:seed_demo" in entry.who for entry in entries)

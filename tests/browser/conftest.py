@@ -66,11 +66,20 @@ def sign_in(page):
     """Sign in through the real form: ``sign_in(user)`` (password of tests/factories.py)."""
 
     def go(user, password="correct-horse-battery"):
+        from housingfirst.two_factor import two_factor_required
+        from tests.two_factor import app_of, current_code
+
+        app = app_of(user) if two_factor_required(user) else None
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if app is not None:  # the second step, as the person types it
+            page.wait_for_url(lambda url: "/accounts/two-factor/" in url)
+            page.get_by_label("Code").fill(current_code(app))
+            page.get_by_role("button", name="Verify").click()
+            page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
         return page
 
     return go

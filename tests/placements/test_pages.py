@@ -190,7 +190,7 @@ def test_move_in_and_exit_pages_only_for_the_right_state(program, login):
     current.delete()
     searching = PlacementFactory(client=program.client)
     exit_url = reverse("placements:placement_exit", args=[program.client.pk, searching.pk])
-    assert browser.post(exit_url, {"version": 1, "exit_date": "2025-01-02"}).status_code == 302
+    assert browser.post(exit_url, {"version": 1, "exit_date": "2025-01-02"}).status_code == 409
     searching.refresh_from_db()
     assert searching.exit_date is None
 

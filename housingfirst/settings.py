@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Auditors read only: their writes answer 403 everywhere (housingfirst.audit_log).
     "housingfirst.audit_log.middleware.ReadOnlyAuditMiddleware",
+    # Last: a request that may write runs its view in one transaction that locks the audit
+    # chain first, and runs again once if PostgreSQL cancels it (housingfirst.transactions).
+    "housingfirst.transactions.WriteRequestTransaction",
 ]
 
 ROOT_URLCONF = "housingfirst.urls"

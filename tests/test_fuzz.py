@@ -12,6 +12,7 @@ about a minute. Marked ``fuzz`` (``pytest -m fuzz``); it runs with the rest in `
 """
 
 import itertools
+import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -33,7 +34,8 @@ from reminders.models import Reminder
 from tests.caseloads.factories import cover
 from tests.reminders.factories import client_with_everything
 
-FUZZ_EXAMPLES = 3
+# More for a deeper run: FUZZ_EXAMPLES=50 pytest -m fuzz
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 SKIPPED_PREFIXES = ("/admin/", "/static/")
 # Posting these would sign the browser out (or in as someone else) halfway through.
 SKIPPED_FORMS = {"logout", "login"}

@@ -111,6 +111,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Auditors read only: their writes answer 403 everywhere (housingfirst.audit_log).
     "housingfirst.audit_log.middleware.ReadOnlyAuditMiddleware",
+    # Last: a request that may write runs its view in one transaction that locks the audit
+    # chain first, and runs again once if PostgreSQL cancels it (housingfirst.transactions).
+    "housingfirst.transactions.WriteRequestTransaction",
 ]
 
 ROOT_URLCONF = "housingfirst.urls"
@@ -296,7 +299,16 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # With acks_late, a message a worker took is handed out again when the worker dies without
+    # acknowledging it, once this many seconds have passed: every task is short (the sweeps are
+    # split into batches of seconds), so a killed worker's work runs again within minutes.
+    # Longer than the longest task, or a running task is handed out twice.
+    # Workers look for such messages every 30 seconds (kombu: every 10 s, one scan in 3).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 3,
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True

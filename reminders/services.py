@@ -46,6 +46,7 @@ from housingfirst.audit import (
     current_reason,
 )
 from housingfirst.jobs import enqueue_on_commit
+from housingfirst.transactions import writing
 
 from . import rules
 from .models import REQUESTED_KINDS, DigestSent, Kind, Reminder
@@ -86,8 +87,28 @@ class GenerationReport:
         )
 
 
-def _batches(client_ids, batch_size: int):
+def client_id_ranges(batch_size: int) -> list[tuple[int, int]]:
+    """The sweep's batches: (first, last) client ids of at most ``batch_size`` clients each."""
+    ranges, last = [], 0
+    while True:
+        ids = list(
+            Client.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return ranges
+        ranges.append((ids[0], ids[-1]))
+        last = ids[-1]
+
+
+def _batches(client_ids, batch_size: int, id_range=None):
     """Client querysets of at most ``batch_size`` clients each, by primary-key range."""
+    if id_range is not None:
+        first, last = id_range
+        clients = Client.objects.filter(pk__gte=first, pk__lte=last)
+        yield clients, clients.count()
+        return
     if client_ids is not None:
         ids = sorted(set(client_ids))
         for start in range(0, len(ids), batch_size):
@@ -199,13 +220,15 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report) -> No
 def reminders_generate(
     *,
     client_ids=None,
+    id_range: tuple[int, int] | None = None,
     today: date | None = None,
     batch_size: int | None = None,
     create: bool = True,
     by=None,
     reason: str = RESOLVED_REASON,
 ) -> GenerationReport:
-    """Bring reminders in line with the rules, for every client or for ``client_ids``.
+    """Bring reminders in line with the rules, for every client, for ``client_ids``, or for
+    the clients whose ids are in ``id_range`` (first, last; one batch of the sweep's tasks).
 
     Makes the missing ones (unless ``create`` is False), closes open ones no longer due as
     resolved (by ``by``, or by the acting job), and moves open ones to the client's current
@@ -216,11 +239,12 @@ def reminders_generate(
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     thresholds = rules.Thresholds.from_settings()
     report = GenerationReport()
-    for clients, size in _batches(client_ids, batch_size):
+    for clients, size in _batches(client_ids, batch_size, id_range):
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             partial = GenerationReport()
             try:
-                with transaction.atomic():
+                # The audit chain's head first, like every writer (housingfirst.transactions).
+                with writing():
                     _sync_batch(
                         clients,
                         today=today,

@@ -1,7 +1,8 @@
 """Reminder jobs: thin, taking ids, idempotent; retried with backoff on database or mail errors.
 
-Beat runs ``generate_reminders`` hourly and ``send_daily_digests`` each morning (see
-``CELERY_BEAT_SCHEDULE`` in settings); ``refresh_client_reminders`` is enqueued after commit
+Beat runs ``generate_reminders`` hourly (which hands out one ``generate_reminders_batch`` per
+batch of clients) and ``send_daily_digests`` each morning (see ``CELERY_BEAT_SCHEDULE`` in
+settings); ``refresh_client_reminders`` is enqueued after commit
 when something about one client changes.
 """
 
@@ -11,6 +12,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from celery.signals import beat_init
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -33,11 +35,30 @@ RETRIES = {
 
 
 @shared_task(**RETRIES)
-def generate_reminders() -> dict:
-    """The sweep over every client (hourly)."""
+def generate_reminders(today: str | None = None) -> int:
+    """The sweep over every client (hourly): one small task per batch of clients.
+
+    Each batch (``REMINDER_BATCH_SIZE`` clients, by id range) is its own message, done in
+    seconds and acknowledged when done (``acks_late``): a worker killed mid-sweep loses at
+    most the batches it held, which the broker hands out again after the visibility timeout
+    (``CELERY_VISIBILITY_TIMEOUT``, minutes), and a batch run twice makes nothing twice.
+    The day is fixed here, so that every batch of one sweep works for the same day.
+    """
+    day = today or timezone.localdate().isoformat()
+    ranges = services.client_id_ranges(settings.REMINDER_BATCH_SIZE)
+    for first, last in ranges:
+        enqueue(generate_reminders_batch, first, last, day)
+    logger.info("Reminders: %s batches enqueued for %s", len(ranges), day)
+    return len(ranges)
+
+
+@shared_task(**RETRIES)
+def generate_reminders_batch(first_id: int, last_id: int, today: str | None = None) -> dict:
+    """One batch of the sweep: the clients whose ids are from ``first_id`` to ``last_id``."""
+    on = date.fromisoformat(today) if today else None
     with acting_as(services.GENERATION_JOB):
-        report = services.reminders_generate()
-    logger.info("Reminders: %s", report)
+        report = services.reminders_generate(id_range=(first_id, last_id), today=on)
+    logger.info("Reminders for clients #%s–#%s: %s", first_id, last_id, report)
     return report.as_dict()
 
 

@@ -15,6 +15,11 @@ writer's transaction, so appends are serialised and the chain order is the commi
 transaction that writes history keeps the lock until it commits or rolls back (a rollback
 takes its links with it and leaves the chain as it was). On SQLite, whose transactions are
 ``BEGIN IMMEDIATE`` here, writers are serialised by the database lock already.
+
+Lock order: a writer that locked another row first (a client being edited) and then waited
+for the head, while the head's holder needed that row (a foreign-key check at commit),
+deadlocked. Writing transactions therefore take the head first, before any other lock
+(``lock_history_chain``, called by ``housingfirst.transactions.writing``).
 """
 
 import contextlib
@@ -85,6 +90,16 @@ def _locked_head(name: str, using: str) -> AuditChainHead:
         except IntegrityError:  # created meanwhile by a concurrent first writer
             head = heads.get(name=name)
     return head
+
+
+def lock_history_chain(using=None) -> None:
+    """Lock the history chain's head now, in the caller's transaction, until it ends.
+
+    Taken first, before any other row lock, it gives every writer the same lock order.
+    """
+    using = using or DEFAULT_DB_ALIAS
+    if connections[using].features.has_select_for_update:  # SQLite: the database lock
+        _locked_head(HISTORY_CHAIN, using)
 
 
 # History chain --------------------------------------------------------------------------

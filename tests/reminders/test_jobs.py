@@ -252,9 +252,35 @@ def test_generate_reminders_command_reports_counts(program):
 @pytest.mark.usefixtures("clock", "eager_tasks")
 def test_the_generation_task_runs_as_the_job(program):
     client_with_everything(program.client, by=program.case_manager)
-    result = tasks.generate_reminders.delay().get()
-    assert result["created"] == len(RULE_KINDS)
+    tasks.generate_reminders.delay().get()
+    assert Reminder.objects.count() == len(RULE_KINDS)
     assert {row.history_actor for row in Reminder.history.all()} == {services.GENERATION_JOB}
+
+
+@pytest.mark.usefixtures("clock")
+def test_the_sweep_is_one_small_task_per_batch_of_clients(program, settings):
+    settings.REMINDER_BATCH_SIZE = 2
+    ids = sorted(Client.objects.values_list("pk", flat=True))
+    with mock.patch.object(tasks.generate_reminders_batch, "apply_async") as send:
+        assert tasks.generate_reminders() == 2
+    day = timezone.localdate().isoformat()
+    assert [call.kwargs["args"] for call in send.call_args_list] == [
+        (ids[0], ids[1], day),
+        (ids[2], ids[2], day),
+    ]
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_batch_run_twice_makes_each_reminder_once(program):
+    """A worker killed after a batch committed but before it acknowledged it: the broker
+    hands the batch out again, and the second run makes nothing."""
+    client_with_everything(program.client, by=program.case_manager)
+    pk = program.client.pk
+    first = tasks.generate_reminders_batch(pk, pk)
+    again = tasks.generate_reminders_batch(pk, pk)
+    assert (first["created"], again["created"]) == (len(RULE_KINDS), 0)
+    assert Reminder.objects.count() == len(RULE_KINDS)
+    assert Reminder.history.count() == len(RULE_KINDS)
 
 
 def test_seed_demo_makes_reminders_due_and_overdue(settings):

@@ -1,6 +1,5 @@
 """seed_demo's referral data: every provider type, consent state and referral status."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -44,9 +43,8 @@ def test_seed_demo_builds_providers_consents_and_referrals(settings):
 
 def test_seed_demo_large_program_gives_a_share_of_clients_referrals(settings):
     settings.DEBUG = True
-    started = time.monotonic()
+    # How fast it is belongs to benchmarks (seed_demo prints its time), not to a timed test.
     call_command("seed_demo", "--clients", "400")
-    assert time.monotonic() - started < 30
     bulk_referrals = Referral.objects.filter(client__in=Client.objects.order_by("pk")[30:])
     assert 80 <= bulk_referrals.count() <= 120
     assert (

@@ -17,9 +17,11 @@ from .models import (
     TrainingSession,
 )
 
-# "12", "4B", "#305", "Unit 4", "apt. 12", "room 3": a zone must never name a unit.
+# "12", "4B", "#305", "Unit4", "apt. 12", "room 3", "by 305": a zone must never name a unit.
 UNIT_NUMBER = re.compile(
-    r"(^\s*#?\s*\d+\s*[a-z]?\s*$)|\b(unit|apt|apartment|suite|room|rm|flat)\b\.?\s*#?\s*\d",
+    r"(^\s*#?\s*\d+\s*[a-z]?\s*$)"
+    r"|\b(unit|apt|apartment|suite|ste|room|rm|flat|door)\s*\.?\s*(no\.?|number)?\s*#?\s*\d"
+    r"|#\s*\d|\b\d{3,}[a-z]?\b",
     re.IGNORECASE,
 )
 
@@ -115,9 +117,9 @@ class OverdoseResponseForm(SingleSubmissionForm, ClientLinkFields):
         required=False,
         help_text="A zone such as “lobby” or “3rd floor hallway”, never a unit number.",
     )
-    zone_is_not_a_unit = forms.BooleanField(
-        required=False, label="This is a zone, not a unit number", widget=forms.HiddenInput
-    )
+    # The zone text the person was warned about and sent again: that text, and only that
+    # text, is kept as written.
+    zone_confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
     naloxone_doses = forms.IntegerField(
         label="Naloxone doses given", min_value=0, max_value=20, initial=0
     )
@@ -164,10 +166,10 @@ class OverdoseResponseForm(SingleSubmissionForm, ClientLinkFields):
     def clean(self):
         cleaned = super().clean()
         zone = cleaned.get("zone", "")
-        if zone and UNIT_NUMBER.search(zone) and not cleaned.get("zone_is_not_a_unit"):
+        if zone and UNIT_NUMBER.search(zone) and cleaned.get("zone_confirmed") != zone:
             # A warning, not a refusal: shown once, then the same text saves as written.
             self.data = self.data.copy()
-            self.data["zone_is_not_a_unit"] = "on"
+            self.data["zone_confirmed"] = zone
             self.add_error(
                 "zone",
                 "This looks like a unit number. Record only a zone (“lobby”, “3rd floor "

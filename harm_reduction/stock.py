@@ -33,8 +33,9 @@ def with_remaining(lots):
 
 
 def usable_lots(site, item, on: date):
-    """Lots of this item at this site that may still be handed out on ``on`` (not expired)."""
-    return StockLot.objects.filter(site=site, item=item, expires_on__gte=on)
+    """Lots of this item at this site that may be handed out on ``on``: received by then,
+    not expired."""
+    return StockLot.objects.filter(site=site, item=item, received_on__lte=on, expires_on__gte=on)
 
 
 def on_hand(site, item, on: date) -> int:

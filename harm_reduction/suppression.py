@@ -22,6 +22,7 @@ from fractions import Fraction
 from django.conf import settings
 
 BODY, ROW_TOTAL, COLUMN_TOTAL, GRAND_TOTAL = "cell", "row total", "column total", "grand total"
+INFINITY = float("inf")
 
 
 @dataclass
@@ -61,9 +62,30 @@ class Table:
         yield from self.column_totals
         yield self.grand_total
 
+    def by_label(self) -> dict[tuple, Cell]:
+        """Every count by its labels: (kind, row label, column label) as in ``suppress``."""
+        found = {(GRAND_TOTAL,): self.grand_total}
+        for r, label in enumerate(self.row_labels):
+            found[(ROW_TOTAL, label)] = self.row_totals[r]
+            for c, column in enumerate(self.column_labels):
+                found[(BODY, label, column)] = self.rows[r][c]
+        for c, column in enumerate(self.column_labels):
+            found[(COLUMN_TOTAL, column)] = self.column_totals[c]
+        return found
+
     def body_lines(self):
         """(label, cells, total) per row, for templates and CSV."""
         return list(zip(self.row_labels, self.rows, self.row_totals, strict=True))
+
+
+def _label_key(key, row_labels, column_labels) -> tuple:
+    if key[0] == BODY:
+        return (BODY, row_labels[key[1]], column_labels[key[2]])
+    if key[0] == ROW_TOTAL:
+        return (ROW_TOTAL, row_labels[key[1]])
+    if key[0] == COLUMN_TOTAL:
+        return (COLUMN_TOTAL, column_labels[key[1]])
+    return (GRAND_TOTAL,)
 
 
 def small_cell_max() -> int:
@@ -110,11 +132,15 @@ def _rank(rows: list[list[Fraction]]) -> int:
 
 
 def derivable(values: dict, hidden: set, primary: set, lines, maximum: int) -> set:
-    """The hidden keys someone could work out from the shown values and the bounds."""
+    """The hidden keys someone could work out from the shown values and the bounds.
+
+    Two tests: the equations alone (a rank test), and the bounds a reader knows ("1–10" is 1
+    to the maximum, "hidden" more than it), tightened line by line until they settle; a
+    hidden count whose lowest and highest possible values meet is known.
+    """
     hidden_keys = sorted(hidden)
     index = {key: i for i, key in enumerate(hidden_keys)}
-    equations = []
-    found = set()
+    equations, rows = [], []
     for members, total in lines:
         signed = [(key, 1) for key in members] + [(total, -1)]
         unknown = [(key, sign) for key, sign in signed if key in hidden]
@@ -123,54 +149,72 @@ def derivable(values: dict, hidden: set, primary: set, lines, maximum: int) -> s
         row = [Fraction(0)] * len(hidden_keys)
         for key, sign in unknown:
             row[index[key]] = Fraction(sign)
-        equations.append(row)
-        # Bounds: sum(sign * x) over the unknowns equals the known remainder.
+        rows.append(row)
+        # sum(sign * x) over the unknowns equals what the shown counts leave.
         known = -sum(sign * values[key] for key, sign in signed if key not in hidden)
-        low = high = 0
-        for key, sign in unknown:
-            lower, upper = (1, maximum) if key in primary else (0, None)
-            if sign > 0:
-                low = None if low is None else low + lower
-                high = None if high is None or upper is None else high + upper
-            else:
-                low = low - upper if upper is not None and low is not None else None
-                high = None if high is None else high - lower
-        if (low is not None and known == low) or (high is not None and known == high):
-            found.update(key for key, _ in unknown)
-    if equations:
-        base = _rank(equations)
+        equations.append((unknown, known))
+    found = set()
+    low = {key: 1 if key in primary else maximum + 1 for key in hidden_keys}
+    high = {key: maximum if key in primary else INFINITY for key in hidden_keys}
+    for _ in range(50):  # a few rounds settle any table of this size
+        changed = False
+        for unknown, known in equations:
+            for key, sign in unknown:
+                others = [(k, s) for k, s in unknown if k != key]
+                # sign * x = known - sum(others): the others' range bounds x.
+                rest_low = sum(s * (low[k] if s > 0 else high[k]) for k, s in others)
+                rest_high = sum(s * (high[k] if s > 0 else low[k]) for k, s in others)
+                lo, hi = known - rest_high, known - rest_low
+                if sign < 0:
+                    lo, hi = -hi, -lo
+                if lo > low[key]:
+                    low[key], changed = lo, True
+                if hi < high[key]:
+                    high[key], changed = hi, True
+        if not changed:
+            break
+    found.update(key for key in hidden_keys if low[key] >= high[key])
+    if rows:
+        base = _rank(rows)
         for key in hidden_keys:
             if key in found:
                 continue
             unit = [Fraction(0)] * len(hidden_keys)
             unit[index[key]] = Fraction(1)
-            if _rank([*equations, unit]) == base:
+            if _rank([*rows, unit]) == base:
                 found.add(key)
     return found
 
 
-def _complement(key, values, hidden, lines):
-    """A shown key to hide so that ``key`` is no longer known."""
-    candidates = []
-    for members, total in lines:
-        line = [*members, total]
-        if key not in line:
-            continue
-        for other in line:
-            if other not in hidden:
-                is_total = other[0] != BODY
-                candidates.append((values[other] == 0, is_total, values[other], other))
-    if not candidates:  # known only through other lines: widen the hidden set anywhere
-        candidates = [
-            (values[other] == 0, other[0] != BODY, values[other], other)
-            for other in values
-            if other not in hidden
+def _complement(key, values, hidden, lines, maximum):
+    """A shown key to hide so that ``key`` is no longer known: a count above the maximum
+    (a hidden one reads "more than the maximum", so never a zero), in the same line if any."""
+
+    def candidates(keys):
+        return [
+            (other[0] != BODY, values[other], other)
+            for other in keys
+            if other not in hidden and values[other] > maximum
         ]
-    return min(candidates)[3] if candidates else None
+
+    found = []
+    for members, total in lines:
+        if key in (*members, total):
+            found += candidates([*members, total])
+    if not found:  # known only through other lines: widen the hidden set anywhere
+        found = candidates(values)
+    return min(found)[2] if found else None
 
 
-def suppress(title: str, row_labels, column_labels, counts: list[list[int]]) -> Table:
-    """The table of ``counts`` (rows × columns) with totals, small counts suppressed."""
+def suppress(
+    title: str, row_labels, column_labels, counts: list[list[int]], *, also_hide=frozenset()
+) -> Table:
+    """The table of ``counts`` (rows × columns) with totals, small counts suppressed.
+
+    ``also_hide`` names counts (``Table.label_key``) that must be hidden too, because another
+    table shows a total they belong to (the same totals elsewhere, a quarter's months, the
+    sites of "all sites").
+    """
     n_rows, n_cols = len(row_labels), len(column_labels)
     maximum = small_cell_max()
     values = {}
@@ -182,13 +226,14 @@ def suppress(title: str, row_labels, column_labels, counts: list[list[int]]) -> 
         values[(COLUMN_TOTAL, c)] = sum(counts[r][c] for r in range(n_rows))
     values[(GRAND_TOTAL,)] = sum(values[(ROW_TOTAL, r)] for r in range(n_rows))
     primary = {key for key, value in values.items() if 1 <= value <= maximum}
-    hidden = set(primary)
+    by_label = {_label_key(key, row_labels, column_labels): key for key in values}
+    hidden = set(primary) | {by_label[label] for label in also_hide if label in by_label}
     lines = _lines(n_rows, n_cols)
     while True:
         known = derivable(values, hidden, primary, lines, maximum)
         if not known:
             break
-        extra = _complement(min(known), values, hidden, lines)
+        extra = _complement(min(known), values, hidden, lines, maximum)
         if extra is None:
             break
         hidden.add(extra)

@@ -65,9 +65,9 @@ def _duplicate_reviewed(sender, *, pair, by=None, **_):
     services.reminders_duplicate_reviewed(pair=pair, by=by)
 
 
-def _stock_changed(sender, *, by=None, **_):
+def _stock_changed(sender, *, site_id, item_id, by=None, **_):
     # Stock received, handed out or discarded: reminders for its site's staff follow at once.
-    stock.reminders_stock_sweep(by=by)
+    stock.reminders_stock_sweep(site_id=site_id, item_id=item_id, by=by)
 
 
 REACTIONS = [

@@ -250,7 +250,9 @@ def test_bad_overdose_responses_are_field_errors(program, login, supplies, overr
     assert not OverdoseResponse.objects.exists()
 
 
-@pytest.mark.parametrize("zone", ["Unit 4B", "apt 12", "#305", "214", "room 3"])
+@pytest.mark.parametrize(
+    "zone", ["Unit 4B", "apt 12", "#305", "214", "room 3", "Unit4", "Apt12", "in 305 hallway"]
+)
 def test_a_zone_that_looks_like_a_unit_number_is_warned_about_once(program, login, supplies, zone):
     browser = login(program.case_manager)
     url = reverse("harm_reduction:overdose_response_new")
@@ -259,7 +261,12 @@ def test_a_zone_that_looks_like_a_unit_number_is_warned_about_once(program, logi
     assert "looks like a unit number" in response.context["form"].errors["zone"][0]
     assert not OverdoseResponse.objects.exists()
     # Sent again as the warning offers, it is kept as written.
-    again = {**_overdose_form(supplies, zone=zone), "zone_is_not_a_unit": "on"}
+    warned_about = response.context["form"]["zone_confirmed"].value()
+    assert warned_about == zone
+    # Another unit-like text sent with that confirmation is warned about in its turn.
+    other = {**_overdose_form(supplies, zone="Unit 9"), "zone_confirmed": zone}
+    assert "zone" in browser.post(url, other).context["form"].errors
+    again = {**_overdose_form(supplies, zone=zone), "zone_confirmed": warned_about}
     assert browser.post(url, again).status_code == 302
     assert OverdoseResponse.objects.get().zone == zone
 

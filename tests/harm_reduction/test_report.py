@@ -1,6 +1,6 @@
 """/harm-reduction/report/: aggregates per site and period, suppressed; CSV of the table only."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -101,3 +101,82 @@ def test_the_report_page_shows_charts_beside_the_tables(program, login, supplies
     page = response.content.decode()
     assert page.count('<svg class="chart"') == 3
     assert "People trained, by site" in page
+
+
+def _cell(table, row, column):
+    return table.by_label()[("cell", row, column)]
+
+
+def test_supplies_and_refills_hide_the_same_totals(program, supplies):
+    by = program.case_manager
+    receive(supplies.site, supplies.naloxone, 100, by=by)
+    receive(supplies.site, supplies.strips, 100, by=by)
+    hand_out(supplies.site, supplies.naloxone, 1, by=by, funding_source=supplies.funder)
+    hand_out(
+        supplies.site,
+        supplies.naloxone,
+        3,
+        by=by,
+        funding_source=supplies.other_funder,
+        kind="refill",
+        refill_reason="lost",
+    )
+    hand_out(supplies.site, supplies.strips, 12, by=by, funding_source=supplies.other_funder)
+    result = report.build(recent_periods(timezone.localdate())[0], supplies.site)
+
+    def hidden_totals(table):
+        return [cell.hidden for cell in table.row_totals] + [table.grand_total.hidden]
+
+    assert hidden_totals(result.supplies) == hidden_totals(result.refills)
+    assert any(hidden_totals(result.supplies))  # naloxone's 4 is small
+
+
+def test_a_quarter_hides_what_its_months_would_give_away(program, supplies, clock):
+    # Overdose responses at one site: 12 in October, 14 in November, 3 in December.
+    quarter = next(p for p in recent_periods(date(2026, 12, 20)) if p.key == "2026-Q4")
+    for month, count in ((10, 12), (11, 14), (12, 3)):
+        for day in range(count):
+            OverdoseResponseFactory(
+                site=supplies.site,
+                outcome="responsive",
+                responder_role="staff",
+                occurred_at=timezone.make_aware(datetime(2026, month, 1 + day % 27, 12)),
+            )
+    december = report.build(recent_periods(date(2026, 12, 20))[0], supplies.site)
+    assert _cell(december.overdoses, "Responsive on scene", "Staff").text == "1–10"
+    whole = report.build(quarter, supplies.site)
+    # 29 shown beside the months' 12 and 14 would give December's 3 away.
+    assert _cell(whole.overdoses, "Responsive on scene", "Staff").hidden
+    assert whole.overdoses.grand_total.hidden or whole.overdoses.row_totals[0].hidden
+
+
+def test_all_sites_hides_what_one_sites_report_would_give_away(program, supplies):
+    for _ in range(20):
+        OverdoseResponseFactory(site=supplies.site, outcome="transported", responder_role="staff")
+    for _ in range(4):
+        OverdoseResponseFactory(
+            site=supplies.other_site, outcome="transported", responder_role="staff"
+        )
+    period = recent_periods(timezone.localdate())[0]
+    small = report.build(period, supplies.other_site)
+    assert _cell(small.overdoses, "Transported to hospital", "Staff").text == "1–10"
+    everywhere = report.build(period)
+    assert _cell(everywhere.overdoses, "Transported to hospital", "Staff").hidden
+
+
+def test_the_report_page_runs_a_bounded_number_of_queries(
+    program, login, supplies, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = login(program.supervisor)
+    quarter = next(p for p in recent_periods(timezone.localdate()) if p.kind == "quarter")
+    url = reverse("harm_reduction:report")
+    with CaptureQueriesContext(connection) as few:
+        browser.get(url, {"period": quarter.key})
+    for _ in range(30):
+        OverdoseResponseFactory(site=supplies.site)
+        TrainingSessionFactory(site=supplies.other_site)
+    with django_assert_max_num_queries(len(few)):
+        browser.get(url, {"period": quarter.key})

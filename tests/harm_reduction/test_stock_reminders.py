@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,3 +121,28 @@ def test_stock_reminders_show_on_the_reminders_page_of_their_person_only(
     )
     done = login(program.case_manager).post(reverse("reminders:done", args=[mine.pk]), follow=True)
     assert "Done: Supplies running low for Maple Court." in done.content.decode()
+
+
+def test_a_reminder_another_sweep_made_meanwhile_is_no_error(program, supplies, site_staff):
+    from reminders.stock import _create, stock_wanted
+
+    StockMinimumFactory(site=supplies.site, item=supplies.naloxone, minimum=10)
+    reminders_stock_sweep()
+    # The same reminders again, as a second sweep racing the first would try to insert them.
+    again = list(stock_wanted(timezone.localdate(), {}).values())
+    assert _create(again) == 0
+    assert stock_reminders(Kind.STOCK_LOW).count() == 2
+
+
+def test_inactive_sites_and_lots_not_yet_received_are_left_out(program, supplies, site_staff):
+    StockMinimumFactory(site=supplies.site, item=supplies.naloxone, minimum=10)
+    supplies.site.is_active = False
+    supplies.site.save()
+    assert reminders_stock_sweep() == (0, 0)
+    # A lot received today cannot have been handed out yesterday.
+    receive(supplies.other_site, supplies.naloxone, 5, by=program.case_manager, received_ago=0)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    with pytest.raises(ValidationError):
+        hand_out(
+            supplies.other_site, supplies.naloxone, 1, by=program.case_manager, given_on=yesterday
+        )

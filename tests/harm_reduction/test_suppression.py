@@ -2,7 +2,7 @@
 
 The check is independent of the code under test: it enumerates every assignment of the hidden
 counts that agrees with what the table shows (small counts between 1 and 10, other hidden
-counts between 0 and a generous bound) and requires each hidden count to have at least two
+counts above 10 up to a generous bound) and requires each hidden count to have at least two
 possible values.
 """
 
@@ -36,8 +36,9 @@ def possible_values(table):
     # alternatives, so the check can only be stricter than the reader's own.
     bound = max(cell.value for cell in cells.values()) + 5
     hidden = [key for key, cell in cells.items() if cell.hidden]
+    # What the reader knows of a hidden count: "1–10" is 1 to 10, "hidden" is more than 10.
     domains = {
-        key: range(1, 11) if cells[key].text == "1–10" else range(0, bound + 1) for key in hidden
+        key: range(1, 11) if cells[key].text == "1–10" else range(11, bound + 1) for key in hidden
     }
     seen = {key: set() for key in hidden}
 
@@ -130,6 +131,8 @@ def test_small_counts_that_add_up_to_their_bounds_are_hidden_further():
         [[0, 7], [13, 0]],
         [[4, 4], [4, 4]],
         [[1, 2, 3], [4, 5, 6]],
+        [[11, 1], [11, 1]],
+        [[30, 2], [0, 12], [25, 0]],
     ],
 )
 def test_nothing_small_can_be_worked_out_in_awkward_tables(counts):

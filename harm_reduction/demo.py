@@ -46,11 +46,12 @@ def seed(program: DemoProgram, large: bool = False) -> None:
             by=staff,
         )
 
-    receive(building, nasal, 60, 120, 600, "NX-2291")
+    # Received before the four months of handing out below.
+    receive(building, nasal, 60, 130, 600, "NX-2291")
     receive(building, nasal, 12, 150, 21, "NX-1870")  # expires soon
-    receive(building, strips, 200, 120, 400, "FTS-554")
-    receive(office, nasal, 30, 100, 500, "NX-2304")
-    receive(office, wound, 80, 100, 700, "WC-118")
+    receive(building, strips, 200, 130, 400, "FTS-554")
+    receive(office, nasal, 30, 125, 500, "NX-2304")
+    receive(office, wound, 80, 125, 700, "WC-118")
 
     # A few months of handing out: first kits and refills, several funders.
     plan = [

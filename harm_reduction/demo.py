@@ -33,7 +33,8 @@ def seed(program: DemoProgram, large: bool = False) -> None:
     wound = items["Wound-care supplies"]
     with change_reason("Demo data"):
         StockMinimum.objects.create(site=building, item=nasal, minimum=20)
-        StockMinimum.objects.create(site=office, item=nasal, minimum=10)
+        # The office runs under its minimum: a reminder to order more.
+        StockMinimum.objects.create(site=office, item=nasal, minimum=15)
 
     def receive(site, item, quantity, days_ago, expires_in, lot):
         services.stock_receive(
@@ -46,9 +47,9 @@ def seed(program: DemoProgram, large: bool = False) -> None:
             by=staff,
         )
 
-    # Received before the four months of handing out below.
+    # Received before the four months of handing out below (but one recent lot).
     receive(building, nasal, 60, 130, 600, "NX-2291")
-    receive(building, nasal, 12, 150, 21, "NX-1870")  # expires soon
+    receive(building, nasal, 12, 5, 21, "NX-1870")  # expires soon: a reminder for the staff
     receive(building, strips, 200, 130, 400, "FTS-554")
     receive(office, nasal, 30, 125, 500, "NX-2304")
     receive(office, wound, 80, 125, 700, "WC-118")

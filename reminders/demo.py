@@ -18,7 +18,12 @@ from .models import Reminder
 def seed(program: DemoProgram, large: bool = False) -> services.GenerationReport:
     report = services.reminders_generate()
     if not large:
-        pending = list(Reminder.objects.pending().select_related("assigned_to").order_by("pk"))
+        pending = list(
+            Reminder.objects.pending()
+            .filter(client__isnull=False)
+            .select_related("assigned_to")
+            .order_by("pk")
+        )
         if len(pending) > 2:
             first, last = pending[0], pending[-1]
             services.reminder_mark_done(reminder=first, by=first.assigned_to)

@@ -9,6 +9,10 @@ COPY housingfirst ./housingfirst
 COPY clients ./clients
 COPY placements ./placements
 COPY referrals ./referrals
+COPY casenotes ./casenotes
+COPY plans ./plans
+COPY harm_reduction ./harm_reduction
+COPY appointments ./appointments
 COPY reminders ./reminders
 COPY caseloads ./caseloads
 COPY pages ./pages

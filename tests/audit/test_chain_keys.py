@@ -25,9 +25,11 @@ NEXT_KEY = "test-only-audit-chain-key-B-0123456789abcdefghijklmnopqrstuv"
 
 @pytest.fixture
 def keyed(settings):
+    # The test database's first rows (made by migrate) were sealed with the key in effect then:
+    # the development key, or the one CI sets in the environment.
+    settings.FIRST_AUDIT_CHAIN_KEY = settings.AUDIT_CHAIN_KEY
     settings.AUDIT_CHAIN_KEY = REAL_KEY
-    # The test database's first rows (made by migrate) were sealed with the development key.
-    settings.AUDIT_CHAIN_KEYS = [settings.DEV_AUDIT_CHAIN_KEY]
+    settings.AUDIT_CHAIN_KEYS = [settings.FIRST_AUDIT_CHAIN_KEY]
     return settings
 
 
@@ -113,7 +115,7 @@ def test_a_rewrite_recomputed_with_the_key_passes_without_anchors(trail):
 def test_with_a_rotated_key_old_links_still_verify(trail, keyed, program):
     old_links = ChangeLogEntry.objects.count()
     keyed.AUDIT_CHAIN_KEY = NEXT_KEY
-    keyed.AUDIT_CHAIN_KEYS = [REAL_KEY, keyed.DEV_AUDIT_CHAIN_KEY]
+    keyed.AUDIT_CHAIN_KEYS = [REAL_KEY, keyed.FIRST_AUDIT_CHAIN_KEY]
     client = Client.objects.get(pk=program.client.pk)
     client.goals = "After the rotation"
     client.save()
@@ -122,7 +124,7 @@ def test_with_a_rotated_key_old_links_still_verify(trail, keyed, program):
     assert newest.key_id != ChangeLogEntry.objects.order_by("pk")[old_links - 1].key_id
     verify()
 
-    keyed.AUDIT_CHAIN_KEYS = [keyed.DEV_AUDIT_CHAIN_KEY]  # the old key retired too soon
+    keyed.AUDIT_CHAIN_KEYS = [keyed.FIRST_AUDIT_CHAIN_KEY]  # the old key retired too soon
     assert "is none of AUDIT_CHAIN_KEY and AUDIT_CHAIN_KEYS" in broken()
 
 

@@ -17,7 +17,7 @@ def test_case_manager_logs_a_home_visit_and_sees_it_in_the_timeline(program, pag
     housed(program.client, move_in, address="12 Elm St, Apt 4")
     sign_in(program.case_manager)
     page.goto(f"/clients/{program.client.pk}/")
-    housing = page.get_by_role("region", name="Housing")
+    housing = page.get_by_role("region", name="Housing", exact=True)
     expect(housing).to_contain_text("12 Elm St, Apt 4")
     expect(housing).to_contain_text("Overdue")  # nobody has visited since the move-in
 
@@ -33,7 +33,7 @@ def test_case_manager_logs_a_home_visit_and_sees_it_in_the_timeline(program, pag
     expect(latest).to_contain_text("Fixed the smoke alarm together.")
     expect(latest).to_contain_text(program.case_manager.get_full_name())
     due = (timezone.localdate() + timedelta(days=7)).isoformat()
-    housing = page.get_by_role("region", name="Housing")
+    housing = page.get_by_role("region", name="Housing", exact=True)
     expect(housing).to_contain_text(due)  # the next visit is a week from today
     expect(housing).not_to_contain_text("Overdue")
     assert Contact.objects.get().made_by == program.case_manager

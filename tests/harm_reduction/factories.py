@@ -4,7 +4,7 @@ Stock moves only through ``harm_reduction.services``; the helpers here use them,
 from states the app can actually reach.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -84,7 +84,10 @@ class OverdoseResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OverdoseResponse
 
-    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+    # The start of today, program time: in the past, and on today's local date at any hour.
+    occurred_at = factory.LazyFunction(
+        lambda: timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    )
     site = factory.SubFactory(SiteFactory)
     zone = "Lobby"
     naloxone_doses = 2

@@ -45,8 +45,9 @@ test: $(STAMP)
 
 # The date-sensitive tests again at the moments where a UTC date and the program's local date
 # differ (20:30 program time is after midnight UTC; 23:30 is the local day's last hour), on
-# the last day of a month and on 29 February (tests/clock.py). CI runs this after `make test`.
-CLOCKS := 2026-11-30T20:30 2026-12-31T23:30 2028-02-29T20:30 2028-02-29T23:30
+# the last day of a month and on 29 February, and just after local midnight, when the day's
+# later hours are still ahead (tests/clock.py). CI runs this after `make test`.
+CLOCKS := 2026-11-30T20:30 2026-12-31T23:30 2028-02-29T20:30 2028-02-29T23:30 2026-12-01T00:30
 test-clocks: export SECRET_KEY ?= test-only-secret-key-not-for-production-use-0123456789
 test-clocks: export SECURE_SSL_REDIRECT ?= 0
 test-clocks: export STATIC_MANIFEST ?= 0

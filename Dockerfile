@@ -13,6 +13,7 @@ COPY casenotes ./casenotes
 COPY plans ./plans
 COPY harm_reduction ./harm_reduction
 COPY appointments ./appointments
+COPY enrollments ./enrollments
 COPY reminders ./reminders
 COPY caseloads ./caseloads
 COPY pages ./pages

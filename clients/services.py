@@ -13,6 +13,7 @@ from housingfirst.versioning import save_versioned
 
 from .duplicates import possible_duplicates
 from .events import (
+    client_admitted,
     client_left_program,
     client_reassigned,
     duplicate_review_requested,
@@ -116,6 +117,7 @@ def client_intake(*, client: Client, created_by, case_manager=None, ask_review=F
         client_assign(
             client=client, case_manager=case_manager, assigned_by=created_by, reason="Intake"
         )
+    client_admitted.announce(sender=Client, client=client, by=created_by)
     if ask_review:
         client.refresh_from_db()
         pairs = DuplicatePair.objects.open().filter(Q(first=client) | Q(second=client))

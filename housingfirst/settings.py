@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "casenotes",
     "plans",
     "appointments",
+    "enrollments",
     "reminders",
     "caseloads",
     "pages",

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class EnrollmentsConfig(AppConfig):
+    """Program enrollment, households and the HUD data collected at entry, yearly and at exit."""
+
+    name = "enrollments"
+    verbose_name = "program enrollment (HUD)"
+
+    def ready(self):
+        from clients.events import client_admitted, client_left_program, client_reassigned
+
+        from . import services
+
+        client_admitted.connect(services.enrol_after_intake)
+        client_left_program.connect(services.exit_with_client)
+        client_reassigned.connect(services.members_follow_head)

@@ -241,6 +241,11 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
+
+# HUD HMIS: used when clients from before enrollments are enrolled after an upgrade
+# (enrollments.backfill) and no project is set up yet; complete the project in the admin.
+HMIS_ORGANIZATION_NAME = env_str("HMIS_ORGANIZATION_NAME", "Housing First program")
+HMIS_COC_CODE = env_str("HMIS_COC_CODE", "XX-501")
 USE_I18N = True
 USE_TZ = True
 

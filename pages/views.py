@@ -13,6 +13,7 @@ from casenotes.views import client_note_section
 from clients.access import can_change_clients, get_client_for
 from clients.models import Client
 from clients.selectors import link_context
+from enrollments.views import client_enrollment_section
 from housingfirst.audit_log import changelog
 from housingfirst.audit_log.views import log_protected_entries
 from housingfirst.roles import Role, role_of
@@ -63,6 +64,7 @@ def client_detail(request, client_id):
             "note_section": client_note_section(request, client),
             "plan_section": client_plan_section(request, client),
             "appointment_section": client_appointment_section(request, client),
+            "enrollment_section": client_enrollment_section(request, client),
             **link_context(client),
             **housing_context(client, request.user),
         },

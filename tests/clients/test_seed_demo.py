@@ -63,8 +63,11 @@ def test_seed_demo_is_skipped_when_present(settings, capsys):
 def test_seed_demo_large_program_uses_bulk_inserts_with_history(settings):
     settings.DEBUG = True
     call_command("seed_demo", "--clients", "300")
-    assert Client.objects.count() == 330
-    assert Client.history.count() >= 330
+    # 30 clients of the small program, 300 more, and a child who joined a household.
+    assert Client.objects.count() == 331
+    assert Client.history.count() >= 331
+    # Everyone is enrolled in the program (the large program's with bulk inserts).
+    assert not Client.objects.filter(enrollments__isnull=True).exists()
     bench_cm = get_user_model().objects.filter(username__startswith="bench-cm").first()
     visible = Client.objects.visible_to(bench_cm)
     assert visible.exists() and all(c.case_manager_id == bench_cm.pk for c in visible)

@@ -12,6 +12,7 @@ from django.db import transaction
 
 import appointments.demo
 import casenotes.demo
+import enrollments.demo
 import harm_reduction.demo
 import placements.demo
 import plans.demo
@@ -28,6 +29,7 @@ APP_SEEDERS = [
     casenotes.demo,
     plans.demo,
     appointments.demo,
+    enrollments.demo,
     harm_reduction.demo,
     reminders.demo,
 ]

@@ -3,6 +3,8 @@ from django.conf import settings
 from housingfirst.kept_forms import OFFER_BACK, listed_entries
 from housingfirst.roles import Role, role_of
 
+from .middleware import idle_seconds_left
+
 
 def navigation(request):
     """The signed-in person's role, so the layout shows only the links they may use."""
@@ -26,7 +28,7 @@ def session(request):
         return {}
     kept = getattr(request, "kept_submission", None)
     return {
-        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_idle_seconds": idle_seconds_left(request.session),
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
         "kept_submission": kept,
         "kept_entries": listed_entries(kept) if kept else [],

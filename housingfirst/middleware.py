@@ -1,8 +1,35 @@
 """Request and response guards: private signed-in pages, uploads only where taken."""
 
+import time
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
+
+SESSION_REFRESHED_AT = "_idle_refreshed_at"
+
+
+def refresh_idle_session(session, *, force: bool = False) -> None:
+    """Push the idle timeout forward: the session is saved (with a new expiry) when its last
+    refresh is SESSION_REFRESH_SECONDS old, so reading pages doesn't write on every request."""
+    now = int(time.time())
+    if force or now - session.get(SESSION_REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+        session[SESSION_REFRESHED_AT] = now
+
+
+def idle_seconds_left(session) -> int:
+    """Seconds until the idle timeout, as the server counts them (for the warning script)."""
+    refreshed = session.get(SESSION_REFRESHED_AT, int(time.time()))
+    return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - refreshed))
+
+
+def idle_session_timeout(get_response):
+    def middleware(request):
+        if request.user.is_authenticated:
+            refresh_idle_session(request.session)
+        return get_response(request)
+
+    return middleware
 
 
 def private_pages(get_response):

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "housingfirst.middleware.idle_session_timeout",
     # A form sent after the idle timeout is kept for its sender before sign-in is asked for.
     "housingfirst.kept_forms.KeepFormsAfterTimeout",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -170,9 +171,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle sessions expire: every request pushes the expiry forward by SESSION_IDLE_TIMEOUT seconds.
+# Idle sessions expire: activity pushes the expiry forward by SESSION_IDLE_TIMEOUT seconds.
+# The session row is rewritten at most once every SESSION_REFRESH_SECONDS, not on every page
+# view (housingfirst.middleware.idle_session_timeout), so the timeout is exact to that much.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Pages warn this many seconds before the idle timeout, with a "Stay signed in" button.
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+from .middleware import refresh_idle_session
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,9 @@ def healthz(request):
 @require_GET
 def session_keep_alive(request):
     """Pinged by "Stay signed in" (static/js/session-timeout.js): any request by a signed-in
-    person pushes the idle timeout forward (SESSION_SAVE_EVERY_REQUEST). Signed out: 401,
+    person pushes the idle timeout forward (``refresh_idle_session``). Signed out: 401,
     never a redirect to the sign-in page, which a script would take for success."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    refresh_idle_session(request.session, force=True)
     return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE})

@@ -80,7 +80,7 @@ def test_secure_defaults_when_debug_is_off():
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SECURE_HSTS_SECONDS >= 31536000
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_REFRESH_SECONDS <= 60
 
 
 @pytest.mark.django_db
@@ -93,6 +93,32 @@ def test_idle_session_expires_after_timeout(program, login):
     with time_machine.travel(timezone.now() + timedelta(minutes=20 + 29 + 31)):
         response = browser.get("/")
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_reading_pages_writes_the_session_at_most_once_a_minute(program, login):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = login(program.case_manager)
+    browser.get("/")  # the first page after sign-in refreshes the idle timeout
+
+    def session_writes(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(path).status_code == 200
+        table = Session._meta.db_table
+        return [
+            q["sql"]
+            for q in queries
+            if table in q["sql"] and q["sql"].lstrip().startswith(("UPDATE", "INSERT"))
+        ]
+
+    assert session_writes("/") == [] and session_writes("/clients/") == []
+    expiry = Session.objects.get().expire_date
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert len(session_writes("/")) == 1
+    assert Session.objects.get().expire_date > expiry
 
 
 @pytest.mark.django_db

@@ -27,6 +27,7 @@ urlpatterns = [
     path("clients/<int:client_id>/", include("casenotes.urls")),
     path("clients/<int:client_id>/", include("plans.urls")),
     path("clients/<int:client_id>/", include("appointments.client_urls")),
+    path("clients/<int:client_id>/", include("enrollments.assessment_urls")),
     path("calendar/", include("appointments.urls")),
     path("referrals/", include("referrals.urls")),
     path("harm-reduction/", include("harm_reduction.urls")),

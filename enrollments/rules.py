@@ -21,6 +21,7 @@ from .hud import (
     NoYesMissing,
     NoYesReasons,
 )
+from .models import ADULT_AGE, age_on
 
 ANNUAL_WINDOW_DAYS = 30
 
@@ -42,9 +43,20 @@ STAGE_ELEMENTS = {
 HEAD_AND_ADULTS_ELEMENTS = {"income", "benefits", "dv"}
 
 
-def elements_asked(enrollment, stage) -> set[str]:
+def asked_as_adult(enrollment, day: date | None = None) -> bool:
+    """Head of household, or an adult on ``day`` (the information date; the project start
+    when not given). A member who turns 18 during the enrollment is asked the adults'
+    questions from then on (HUD: income and benefits of a youth aging into adulthood)."""
+    if enrollment.is_head:
+        return True
+    age = age_on(enrollment.client.date_of_birth, day or enrollment.entry_date)
+    return age is None or age >= ADULT_AGE
+
+
+def elements_asked(enrollment, stage, on: date | None = None) -> set[str]:
+    """What HUD asks of this person at this stage, on the information date ``on``."""
     elements = set(STAGE_ELEMENTS[stage])
-    if not enrollment.is_adult_or_head():
+    if not asked_as_adult(enrollment, on):
         elements -= HEAD_AND_ADULTS_ELEMENTS
     return elements
 
@@ -164,15 +176,20 @@ def annual_due(head_entry_date: date, today: date) -> date | None:
         year += 1
 
 
-def in_annual_window(head_entry_date: date, information_date: date) -> bool:
+def annual_anniversary(head_entry_date: date, information_date: date) -> date | None:
+    """The anniversary whose window (30 days either side) holds this date, or None."""
     year = information_date.year
     for candidate in (year - 1, year, year + 1):
         if candidate <= head_entry_date.year:
             continue
         day = anniversary(head_entry_date, candidate)
         if abs((information_date - day).days) <= ANNUAL_WINDOW_DAYS:
-            return True
-    return False
+            return day
+    return None
+
+
+def in_annual_window(head_entry_date: date, information_date: date) -> bool:
+    return annual_anniversary(head_entry_date, information_date) is not None
 
 
 def assessment_errors(assessment) -> dict[str, str]:
@@ -203,7 +220,15 @@ def assessment_errors(assessment) -> dict[str, str]:
                 "An annual assessment is dated within 30 days of the anniversary of the head "
                 f"of household's start ({head_entry:%B %-d})."
             )
-    asked = elements_asked(enrollment, stage)
+    errors.update(answer_errors(assessment))
+    return errors
+
+
+def answer_errors(assessment) -> dict[str, str]:
+    """The rules of the income, benefits and insurance answers themselves (4.02–4.04), apart
+    from the information date: what the form checks before the program exit date is known."""
+    errors = {}
+    asked = elements_asked(assessment.enrollment, assessment.stage, assessment.information_date)
     errors.update(
         _any_source_errors(
             assessment, "income_from_any_source", INCOME_SOURCES, "income" in asked, amounts=True
@@ -258,8 +283,9 @@ def _any_source_errors(assessment, question, sources, asked, *, amounts=False) -
 
 
 def total_monthly_income(assessment):
-    """The sum of the amounts of the sources marked (None when income isn't asked)."""
-    if assessment.income_from_any_source is None:
+    """The sum of the amounts of the sources marked: 0 after "No"; None when income isn't
+    asked or its answer is missing (a "client doesn't know" is not an income of 0)."""
+    if assessment.income_from_any_source not in (NoYesReasons.NO, NoYesReasons.YES):
         return None
     total = sum(
         (

@@ -11,9 +11,9 @@ from clients.services import client_profile_update, clients_reassign
 from housingfirst.audit import acting_person, change_reason
 from housingfirst.versioning import save_versioned
 
-from . import rules
+from . import hud, rules
 from .events import enrollment_changed
-from .hud import DataCollectionStage, RelationshipToHead
+from .hud import DataCollectionStage, NoYesReasons, RelationshipToHead
 from .models import (
     Assessment,
     DisabilityAnswer,
@@ -176,6 +176,7 @@ def assessment_record(
     assessment.recorded_by = by
     assessment.total_monthly_income = rules.total_monthly_income(assessment)
     assessment.full_clean()
+    _check_answers(assessment, disabilities, domestic_violence)
     reason = f"{assessment.get_stage_display()} assessment"
     try:
         with acting_person(by), change_reason(reason):
@@ -196,6 +197,39 @@ def assessment_record(
         ) from error
     _announce(assessment.enrollment, by, reason)
     return assessment
+
+
+def _check_answers(assessment, disabilities, domestic_violence) -> None:
+    """Disability and domestic-violence answers are asked where HUD asks them, once per
+    type, each valid for its type (4.10 has its own list, "indefinite" only after a yes)."""
+    asked = rules.elements_asked(
+        assessment.enrollment, assessment.stage, assessment.information_date
+    )
+    errors = {}
+    if disabilities and "disabilities" not in asked:
+        errors["disabilities"] = "HUD doesn't ask about disabilities at this stage."
+    if domestic_violence is not None and "dv" not in asked:
+        errors["domestic_violence"] = "HUD doesn't ask about domestic violence of this person."
+    types = [answer.get("disability_type") for answer in disabilities]
+    if len(set(types)) != len(types):
+        errors["disabilities"] = "One answer per disability type."
+    for answer in disabilities:
+        if answer.get("disability_type") not in hud.DisabilityType.values:
+            errors["disabilities"] = "Choose a disability type from the list."
+            continue
+        found = rules.disability_errors(
+            disability_type=answer["disability_type"],
+            response=answer.get("response"),
+            indefinite_and_impairs=answer.get("indefinite_and_impairs"),
+        )
+        indefinite = answer.get("indefinite_and_impairs")
+        if indefinite is not None and indefinite not in NoYesReasons.values:
+            found["indefinite_and_impairs"] = "Choose an answer from the list."
+        if found:
+            label = hud.DisabilityType(answer["disability_type"]).label
+            errors["disabilities"] = f"{label}: {' '.join(found.values())}"
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

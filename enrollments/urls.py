@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .assessment_urls import urlpatterns as assessment_patterns
 
 app_name = "enrollments"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("enrollment/exit/", views.enrollment_exit, name="exit"),
     path("enrollment/household/", views.household, name="household"),
     path("enrollment/household/new/", views.member_new, name="member_new"),
+    *assessment_patterns,
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clients import services as client_services
@@ -150,7 +151,8 @@ def enrollment_exit(request, client_id):
             messages.success(
                 request, "Program exit recorded. Now the exit assessment, while you are with them."
             )
-            return redirect(f"/clients/{client.pk}/assessments/new/?stage=exit")
+            new = reverse("enrollments:assessment_new", kwargs={"client_id": client.pk})
+            return redirect(f"{new}?stage=exit")
     return render(
         request, "enrollments/exit.html", {"client": client, "enrollment": enrollment, "form": form}
     )

@@ -114,3 +114,35 @@ def form_values(form) -> dict:
             continue
         data[name] = value.isoformat() if hasattr(value, "isoformat") else value
     return data
+
+
+# Program enrollment (issue 12) ------------------------------------------------------------
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrollments.Organization"
+
+    name = factory.Sequence(lambda n: f"Housing First Org {n}")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrollments.Project"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"PSH Project {n}")
+    coc_code = "AA-999"
+    operating_start_date = date(2020, 1, 1)
+    is_default = False
+
+
+def enrol(client, *, by=None, entry_date=None, project=None):
+    """Enrol a client through the real service (head of a new household)."""
+    from enrollments import services as enrollment_services
+    from enrollments.models import Project
+
+    project = project or Project.objects.filter(is_default=True).first() or ProjectFactory()
+    return enrollment_services.enrollment_start(
+        client=client, by=by, project=project, entry_date=entry_date or client.program_start_date
+    )

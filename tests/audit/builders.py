@@ -156,7 +156,22 @@ def _change_site_staff(instance):
 
 
 # model label: (build(program) -> saved instance, change(instance) -> (label, new) or None)
+def _household(program):
+    from tests.enrollments.factories import HouseholdFactory
+
+    return HouseholdFactory()
+
+
+def _change_household_project(instance):
+    from tests.factories import ProjectFactory
+
+    instance.project = ProjectFactory(name="Audit check project")
+    instance.save()
+    return "Project", "Audit check project"
+
+
 BUILDERS = {
+    "enrollments.household": (_household, _change_household_project),
     "auth.user": (lambda program: UserFactory(), None),
     "clients.team": (lambda program: TeamFactory(), None),
     "clients.client": (lambda program: ClientFactory(), None),
@@ -267,6 +282,9 @@ def change(instance):
         if isinstance(field, models.BooleanField):
             value = not getattr(instance, field.attname)
             shown = "Yes" if value else "No"
+        elif isinstance(field, models.IntegerField) and field.choices:
+            current = getattr(instance, field.attname)
+            value, shown = next((v, str(label)) for v, label in field.choices if v != current)
         elif isinstance(field, models.IntegerField):
             value = getattr(instance, field.attname) + 1
             shown = str(value)

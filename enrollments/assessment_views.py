@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -130,7 +131,7 @@ def assessment_new(request, client_id):
     if stage is None:
         return render(request, "enrollments/assessments/choose_stage.html", context)
     if stage == DataCollectionStage.PROJECT_EXIT and enrollment.is_open:
-        context["exit_url"] = f"/clients/{client.pk}/enrollment/exit/"
+        context["exit_url"] = reverse("enrollments:exit", kwargs={"client_id": client.pk})
         return render(request, "enrollments/assessments/exit_first.html", context)
     if stage in (DataCollectionStage.PROJECT_START, DataCollectionStage.PROJECT_EXIT):
         existing = Assessment.objects.filter(enrollment=enrollment, stage=stage).first()

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clients import services as client_services
@@ -17,6 +16,7 @@ from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
 
 from . import rules, selectors, services
+from .assessment_forms import assessment_form
 from .forms import EnrollmentForm, EnrollmentStartForm, ExitForm, MemberChoiceForm, NewMemberForm
 from .hud import DataCollectionStage
 
@@ -132,29 +132,45 @@ def enrollment_edit(request, client_id):
 
 @require_http_methods(["GET", "POST"])
 def enrollment_exit(request, client_id):
-    """Leaving the program: exit date and destination, then the exit assessment."""
+    """Leaving the program: exit date, destination and the exit assessment, in one form and
+    one transaction (the assessment is left out once one is recorded)."""
     client = get_client_for(request.user, client_id, change=True)
     enrollment = _current_or_404(client)
-    form = ExitForm(request.POST or None, instance=enrollment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrollment_exit(
-                enrollment=form.instance,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(
-                request, "Program exit recorded. Now the exit assessment, while you are with them."
-            )
-            new = reverse("enrollments:assessment_new", kwargs={"client_id": client.pk})
-            return redirect(f"{new}?stage=exit")
+    data = request.POST if request.method == "POST" else None
+    form = ExitForm(data, instance=enrollment)
+    has_exit_assessment = enrollment.assessments.filter(
+        stage=DataCollectionStage.PROJECT_EXIT
+    ).exists()
+    answers = (
+        None
+        if has_exit_assessment
+        else assessment_form(enrollment, DataCollectionStage.PROJECT_EXIT, data, prefix="exit")
+    )
+    if request.method == "POST":
+        exit_valid = form.is_valid()  # sets the exit date the answers are checked against
+        answers_valid = answers is None or answers.is_valid()
+        if exit_valid and answers_valid:
+            try:
+                services.enrollment_exit(
+                    enrollment=form.instance,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    exit_assessment=answers.assessment() if answers else None,
+                    disabilities=answers.disability_answers() if answers else None,
+                )
+            except StaleEdit as stale:
+                form.refuse_stale(stale)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(
+                    request, "Leaving the program is recorded, with the exit assessment."
+                )
+                return redirect("enrollments:detail", client_id=client.pk)
     return render(
-        request, "enrollments/exit.html", {"client": client, "enrollment": enrollment, "form": form}
+        request,
+        "enrollments/exit.html",
+        {"client": client, "enrollment": enrollment, "form": form, "answers": answers},
     )
 
 

@@ -165,22 +165,70 @@ def test_the_move_in_date_is_the_first_placements_and_rehousing_keeps_the_enroll
     assert page.context["enrollment"].is_open
 
 
-def test_leaving_the_program_records_exit_and_destination_and_asks_for_the_exit_assessment(
+EXIT_ANSWERS = {
+    "exit-income_from_any_source": "1",
+    "exit-ssi": "on",
+    "exit-ssi_amount": "943.00",
+    "exit-benefits_from_any_source": "0",
+    "exit-insurance_from_any_source": "1",
+    "exit-medicaid": "on",
+}
+
+
+def exit_answers():
+    from enrollments.assessment_forms import disability_field
+    from enrollments.hud import DisabilityType
+
+    answers = dict(EXIT_ANSWERS)
+    answers.update({f"exit-{disability_field(kind)}": "0" for kind in DisabilityType})
+    return answers
+
+
+def test_leaving_the_program_records_exit_destination_and_exit_assessment_together(
     program, enrolled, login
 ):
+    from enrollments.hud import DataCollectionStage
+
     browser = login(program.case_manager)
     today = timezone.localdate()
+    page = browser.get(url("exit", program.client))
+    assert "Exit assessment" in page.content.decode()
     response = browser.post(
         url("exit", program.client),
-        {"exit_date": today.isoformat(), "destination": 410, "version": enrolled.version},
+        {
+            "exit_date": today.isoformat(),
+            "destination": 410,
+            "version": enrolled.version,
+            **exit_answers(),
+        },
     )
-    assert response.status_code == 302
-    assert response["Location"].endswith("/assessments/new/?stage=exit")
+    assert response.status_code == 302, response.context["answers"].errors
     enrolled.refresh_from_db()
     program.client.refresh_from_db()
     assert (enrolled.exit_date, enrolled.destination) == (today, 410)
     assert program.client.status == Client.Status.EXITED
     assert enrolled.history.first().history_change_reason == services.EXITED
+    exit_assessment = enrolled.assessments.get(stage=DataCollectionStage.PROJECT_EXIT)
+    assert exit_assessment.information_date == today
+    assert str(exit_assessment.total_monthly_income) == "943.00"
+
+
+def test_an_exit_with_a_bad_answer_saves_nothing(program, enrolled, login):
+    today = timezone.localdate()
+    answers = {**exit_answers(), "exit-ssi_amount": "nine hundred"}
+    response = login(program.case_manager).post(
+        url("exit", program.client),
+        {
+            "exit_date": today.isoformat(),
+            "destination": 410,
+            "version": enrolled.version,
+            **answers,
+        },
+    )
+    assert response.status_code == 200
+    assert "ssi_amount" in response.context["answers"].errors
+    enrolled.refresh_from_db()
+    assert enrolled.exit_date is None and not enrolled.assessments.exists()
 
 
 @pytest.mark.parametrize(
@@ -200,7 +248,7 @@ def test_a_bad_exit_is_refused_on_its_field_and_nothing_changes(
     today = timezone.localdate().isoformat()
     data = {k: (today if v == "TODAY" else v) for k, v in answers.items()}
     response = login(program.case_manager).post(
-        url("exit", program.client), {**data, "version": enrolled.version}
+        url("exit", program.client), {**data, **exit_answers(), "version": enrolled.version}
     )
     assert response.status_code == 200
     assert field in response.context["form"].errors

@@ -162,7 +162,7 @@ class AssessmentForm(forms.Form):
                 self.fields[name] = forms.BooleanField(label=label, required=False)
                 self.fields[name].widget.attrs["data-source-of"] = self.add_prefix(question)
                 if amounts:
-                    self.fields[f"{name}_amount"] = MoneyField(label=f"{label}: monthly amount")
+                    self.fields[f"{name}_amount"] = MoneyField(label=f"{label}, monthly amount ($)")
                     self.fields[f"{name}_amount"].widget.attrs["data-shown-with"] = self.add_prefix(
                         name
                     )

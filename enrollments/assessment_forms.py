@@ -287,11 +287,10 @@ class AssessmentForm(forms.Form):
         data = super().clean()
         self._settle_follow_ups(data)
         assessment = self.assessment()
-        if self.stage == DataCollectionStage.PROJECT_EXIT and self.enrollment.exit_date is None:
-            # Embedded in the exit page before its date is known: the answers alone.
-            found = rules.answer_errors(assessment) if assessment.information_date else {}
-        elif assessment.information_date is None:
-            found = {}
+        if assessment.information_date is None:
+            # Embedded in the exit page before its date is known, or a date to correct first:
+            # the answers alone.
+            found = rules.answer_errors(assessment)
         else:
             found = rules.assessment_errors(assessment)
         self._add_errors(found)

@@ -5,7 +5,8 @@ Build it with ``assessment_form(enrollment, stage, data)``; the program exit pag
 (with a ``prefix``) and hands ``form.assessment()`` and ``form.disability_answers()`` to
 ``services.enrollment_exit``; the assessment page hands ``form.service_arguments()`` to
 ``services.assessment_record``. Templates render it with
-``enrollments/assessments/fields.html`` (fieldsets from ``form.sections()``).
+``enrollments/assessments/fields.html`` (fieldsets from ``form.sections()``) and
+``static/js/assessment-form.js`` (optional: hides amounts of unticked sources).
 """
 
 import re

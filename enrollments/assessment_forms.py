@@ -5,7 +5,8 @@ Build it with ``assessment_form(enrollment, stage, data)``; the program exit pag
 (with a ``prefix``) and hands ``form.assessment()`` and ``form.disability_answers()`` to
 ``services.enrollment_exit``; the assessment page hands ``form.service_arguments()`` to
 ``services.assessment_record``. Templates render it with
-``enrollments/assessments/fields.html`` (fieldsets from ``form.sections()``).
+``enrollments/assessments/fields.html`` (fieldsets from ``form.sections()``) and
+``static/js/assessment-form.js`` (optional: hides amounts of unticked sources).
 """
 
 import re
@@ -162,7 +163,7 @@ class AssessmentForm(forms.Form):
                 self.fields[name] = forms.BooleanField(label=label, required=False)
                 self.fields[name].widget.attrs["data-source-of"] = self.add_prefix(question)
                 if amounts:
-                    self.fields[f"{name}_amount"] = MoneyField(label=f"{label}: monthly amount")
+                    self.fields[f"{name}_amount"] = MoneyField(label=f"{label}, monthly amount ($)")
                     self.fields[f"{name}_amount"].widget.attrs["data-shown-with"] = self.add_prefix(
                         name
                     )
@@ -287,11 +288,10 @@ class AssessmentForm(forms.Form):
         data = super().clean()
         self._settle_follow_ups(data)
         assessment = self.assessment()
-        if self.stage == DataCollectionStage.PROJECT_EXIT and self.enrollment.exit_date is None:
-            # Embedded in the exit page before its date is known: the answers alone.
-            found = rules.answer_errors(assessment) if assessment.information_date else {}
-        elif assessment.information_date is None:
-            found = {}
+        if assessment.information_date is None:
+            # Embedded in the exit page before its date is known, or a date to correct first:
+            # the answers alone.
+            found = rules.answer_errors(assessment)
         else:
             found = rules.assessment_errors(assessment)
         self._add_errors(found)

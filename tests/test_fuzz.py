@@ -32,6 +32,8 @@ from referrals.models import Consent, Provider, Referral
 from reminders import services as reminder_services
 from reminders.models import Reminder
 from tests.caseloads.factories import cover
+from tests.enrollments.conftest import record
+from tests.factories import ProjectFactory, enrol
 from tests.reminders.factories import client_with_everything
 
 # More for a deeper run: FUZZ_EXAMPLES=50 pytest -m fuzz
@@ -284,6 +286,7 @@ def world(program):
     low, high = sorted([client, program.teammate_client], key=lambda c: c.pk)
     DuplicatePair.objects.create(first=low, second=high, score=80, reasons="birth date")
     cover(program, starts_on=today, ends_on=today + timedelta(days=7))
+    entry = record(enrol(client, project=ProjectFactory(is_default=True)), program.case_manager)
     ids = {
         "client_id": [client.pk, program.other_client.pk],
         "pk": [
@@ -297,6 +300,7 @@ def world(program):
         "pair_id": list(DuplicatePair.objects.values_list("pk", flat=True)),
         "cover_id": list(program.team.covers.values_list("pk", flat=True)),
         "case_manager_id": [program.case_manager.pk],
+        "assessment_id": [entry.pk],
         "model_label": ["clients.client", "referrals.referral", "nothing.here"],
         "object_id": [str(client.pk), "x"],
     }

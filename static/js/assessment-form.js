@@ -23,9 +23,11 @@
     return found;
   }
 
+  // An amount as the server reads it ("$1,250.50"), NaN when it is not one; empty is 0.
   function amount(text) {
-    var value = parseFloat(String(text).replace(/^\s*\$\s*/, "").replace(/,/g, ""));
-    return isFinite(value) && value >= 0 ? value : 0;
+    var plain = String(text).trim().replace(/^\$\s*/, "").replace(/,/g, "");
+    if (plain === "") return 0;
+    return /^\d+(\.\d{0,2})?$|^\.\d{1,2}$/.test(plain) ? parseFloat(plain) : NaN;
   }
 
   function update(scope) {
@@ -44,7 +46,9 @@
       container(input).hidden = shownWhen.indexOf(answer) === -1;
     });
     var output = scope.querySelector("[data-income-total]");
-    if (output) output.textContent = "$" + total.toFixed(2);
+    if (output) {
+      output.textContent = isNaN(total) ? "check the amounts" : "$" + total.toFixed(2);
+    }
   }
 
   forms.forEach(function (scope) {

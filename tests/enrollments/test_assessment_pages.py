@@ -352,6 +352,28 @@ def test_the_form_embedded_in_the_program_exit(program, enrollment, clock):
     assert saved.total_monthly_income == Decimal("943") and saved.disabilities.count() == 6
 
 
+def test_the_embedded_form_checks_the_answers_before_the_exit_date_is_known(
+    program, enrollment, clock
+):
+    sent = answers(income_from_any_source="1", ssi=None, ssi_amount=None, dv_survivor=None)
+    form = assessment_form(
+        enrollment, "exit", {f"assessment-{k}": v for k, v in sent.items()}, prefix="assessment"
+    )
+    assert not form.is_valid()
+    assert "at least one source" in str(form.errors["income_from_any_source"])
+    assert 'name="assessment-income_from_any_source"' in str(form["income_from_any_source"])
+
+
+def test_a_bad_date_does_not_hide_the_answers_errors(program, login, enrollment, clock):
+    response = login(program.case_manager).post(
+        new_url(program.client, "update"),
+        answers(information_date="soon", ssi=None, ssi_amount=None),
+    )
+    errors = response.context["form"].errors
+    assert "information_date" in errors and "income_from_any_source" in errors
+    assert nothing_saved()
+
+
 def test_a_client_without_enrollment_is_sent_to_the_list(program, login):
     browser = login(program.case_manager)
     response = browser.get(new_url(program.client, "entry"))

@@ -70,6 +70,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/referrals/test_pages.py",
     "tests/referrals/test_workflow.py",
     "tests/reminders/test_digest.py",  # one digest a local day
+    "tests/reminders/test_hud_reminders.py",  # annual windows, 14 days after entry
     "tests/reminders/test_jobs.py",
     "tests/reminders/test_pages.py",
     "tests/reminders/test_rules.py",  # due dates

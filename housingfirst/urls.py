@@ -33,6 +33,7 @@ urlpatterns = [
     path("harm-reduction/", include("harm_reduction.urls")),
     path("reminders/", include("reminders.urls")),
     path("caseloads/", include("caseloads.urls")),
+    path("data-quality/", include("enrollments.quality_urls")),
     path("audit/", include("housingfirst.audit_log.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from casenotes.views import client_note_section
 from clients.access import can_change_clients, get_client_for
 from clients.models import Client
 from clients.selectors import link_context
+from enrollments.quality_views import data_quality_tile
 from enrollments.views import client_enrollment_section
 from housingfirst.audit_log import changelog
 from housingfirst.audit_log.views import log_protected_entries
@@ -41,6 +42,7 @@ def home(request):
         context.update(home_appointments(request))
     elif role is Role.SUPERVISOR:
         context.update(supervisor_home(request.user))
+        context.update(data_quality_tile(request.user))
     elif role in (Role.AUDITOR, Role.ADMINISTRATOR):
         context["latest_changes"] = changelog.latest_client_changes(10)
         context["latest_access"] = changelog.access_log_page(changelog.Filters(), size=10).items

@@ -15,7 +15,7 @@ date). Conditional unique constraints hold on SQLite and PostgreSQL alike, where
 constraint over three nullable columns would treat NULLs as distinct.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +23,7 @@ from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from clients.models import Client
+from enrollments.rules import ANNUAL_WINDOW_DAYS
 from housingfirst.audit import audit_history
 from housingfirst.roles import Role, role_of
 
@@ -38,6 +39,9 @@ class Kind(models.TextChoices):
     STOCK_LOW = "stock_low", "Supplies running low"
     PLAN_REVIEW_DUE = "plan_review_due", "Plan review due"
     APPOINTMENT_TOMORROW = "appointment_tomorrow", "Appointment tomorrow"
+    ANNUAL_ASSESSMENT_DUE = "annual_assessment_due", "Annual assessment due"
+    EXIT_ASSESSMENT_MISSING = "exit_assessment_missing", "Exit assessment missing"
+    ENTRY_DATA_INCOMPLETE = "entry_data_incomplete", "Entry data incomplete"
 
 
 # Kinds that a person asks for, not the rules: the sweep neither makes nor resolves them, and
@@ -62,7 +66,16 @@ SUBJECT_FIELD = {
     Kind.STOCK_LOW: "stock_minimum",
     Kind.PLAN_REVIEW_DUE: "plan",
     Kind.APPOINTMENT_TOMORROW: "appointment",
+    Kind.ANNUAL_ASSESSMENT_DUE: "enrollment",
+    Kind.EXIT_ASSESSMENT_MISSING: "enrollment",
+    Kind.ENTRY_DATA_INCOMPLETE: "enrollment",
 }
+# The kinds about a client's program enrollment (HUD data): made at once when it changes.
+ENROLLMENT_KINDS = (
+    Kind.ANNUAL_ASSESSMENT_DUE,
+    Kind.EXIT_ASSESSMENT_MISSING,
+    Kind.ENTRY_DATA_INCOMPLETE,
+)
 SUBJECT_FIELDS = (
     "placement",
     "referral",
@@ -72,6 +85,7 @@ SUBJECT_FIELDS = (
     "stock_minimum",
     "plan",
     "appointment",
+    "enrollment",
 )
 
 
@@ -196,6 +210,13 @@ class Reminder(models.Model):
         null=True,
         blank=True,
     )
+    enrollment = models.ForeignKey(
+        "enrollments.Enrollment",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
     # The client's case manager when the reminder was made; moved on reassignment.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -274,6 +295,11 @@ class Reminder(models.Model):
                 name="one_reminder_per_appointment_kind_and_day",
             ),
             models.UniqueConstraint(
+                fields=["client", "kind", "enrollment", "due_on"],
+                condition=Q(enrollment__isnull=False),
+                name="one_reminder_per_enrollment_kind_and_day",
+            ),
+            models.UniqueConstraint(
                 fields=["duplicate_pair", "assigned_to"],
                 condition=Q(duplicate_pair__isnull=False),
                 name="one_duplicate_review_per_person",
@@ -343,6 +369,13 @@ class Reminder(models.Model):
             if appointment.is_protected:
                 return f"Appointment {when}"
             return f"{appointment.what}, {when} at {appointment.place}"
+        if self.kind == Kind.ANNUAL_ASSESSMENT_DUE:
+            closes = self.due_on + timedelta(days=2 * ANNUAL_WINDOW_DAYS)
+            return f"Annual assessment (HUD): from {self.due_on:%Y-%m-%d} to {closes:%Y-%m-%d}"
+        if self.kind == Kind.EXIT_ASSESSMENT_MISSING:
+            return f"Record the exit assessment (left the program {self.due_on:%Y-%m-%d})"
+        if self.kind == Kind.ENTRY_DATA_INCOMPLETE:
+            return "Complete the entry data and the entry assessment"
         if self.kind == Kind.DUPLICATE_REVIEW:
             pair = self.duplicate_pair
             return f"Records #{pair.first_id} and #{pair.second_id} may be the same person"

@@ -12,6 +12,7 @@ from clients.events import (
     duplicate_review_requested,
     duplicate_reviewed,
 )
+from enrollments.events import enrollment_changed
 from harm_reduction.events import stock_changed
 from placements.events import contact_changed, placement_changed
 from plans.events import plan_changed
@@ -70,6 +71,11 @@ def _stock_changed(sender, *, site_id, item_id, by=None, **_):
     stock.reminders_stock_sweep(site_id=site_id, item_id=item_id, by=by)
 
 
+def _enrollment_changed(sender, *, enrollment, by=None, reason="", **_):
+    # Entry data, an assessment, the exit: the HUD reminders follow at once.
+    services.reminders_enrollment_changed(enrollment=enrollment, by=by, reason=reason)
+
+
 REACTIONS = [
     (placement_changed, _client_records_changed),
     (contact_changed, _client_records_changed),
@@ -84,6 +90,7 @@ REACTIONS = [
     (duplicate_review_requested, _duplicate_review_requested),
     (duplicate_reviewed, _duplicate_reviewed),
     (stock_changed, _stock_changed),
+    (enrollment_changed, _enrollment_changed),
 ]
 
 

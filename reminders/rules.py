@@ -17,7 +17,15 @@ people can see what is coming. Due dates are the day to act:
 - no contact: ``no_contact_days`` after the client was last reached (or moved in);
 - plan review due: the plan's next review date (not when the client chose not to have a plan);
 - appointment tomorrow: the day before a coming appointment (for the client's case manager,
-  like every rule, so it moves on reassignment).
+  like every rule, so it moves on reassignment);
+- annual assessment due (HUD): the day the window opens, 30 days before the anniversary of
+  the head of household's entry date, until an annual assessment in that window is recorded
+  (open enrollments; once the window has closed the next year's is the one due);
+- entry data incomplete (HUD): 14 days after the entry date, while the entry data or the
+  entry assessment is missing (``enrollments.rules.entry_data_missing``; open enrollments);
+- exit assessment missing (HUD): on the program exit date, while the exit has no exit
+  assessment. Exited clients get this one too; after ``EXIT_ASSESSMENT_DAYS`` it is no longer
+  asked for here (the data-quality page keeps listing it).
 """
 
 from dataclasses import dataclass
@@ -30,6 +38,9 @@ from django.utils import timezone
 
 from appointments.models import Appointment
 from clients.models import Client
+from enrollments import rules as enrollment_rules
+from enrollments.hud import DataCollectionStage, RelationshipToHead
+from enrollments.models import Assessment, Enrollment
 from placements.expressions import AddDays
 from placements.models import Contact, Placement
 from placements.visits import with_visit_schedule
@@ -73,6 +84,7 @@ class Due:
     consent_id: int | None = None
     plan_id: int | None = None
     appointment_id: int | None = None
+    enrollment_id: int | None = None
 
     @property
     def subject_id(self) -> int | None:
@@ -82,6 +94,7 @@ class Due:
             or self.consent_id
             or self.plan_id
             or self.appointment_id
+            or self.enrollment_id
         )
 
     @property
@@ -251,6 +264,102 @@ def appointment_tomorrow(clients: QuerySet, *, today: date, thresholds: Threshol
     ]
 
 
+ENTRY_DATA_DAYS = 14
+EXIT_ASSESSMENT_DAYS = 90
+
+
+def _assessment_at(stage):
+    return Assessment.objects.filter(enrollment=OuterRef("pk"), stage=stage)
+
+
+def head_entry_date():
+    """The entry date of the head of the enrollment's household (its own when it has none)."""
+    head = Enrollment.objects.filter(
+        household=OuterRef("household"), relationship_to_head=RelationshipToHead.SELF
+    ).values("entry_date")[:1]
+    return Coalesce(Subquery(head, output_field=DateField()), F("entry_date"))
+
+
+def annual_assessment_due(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    window = timedelta(days=enrollment_rules.ANNUAL_WINDOW_DAYS)
+    latest_annual = (
+        _assessment_at(DataCollectionStage.ANNUAL_ASSESSMENT)
+        .order_by("-information_date")
+        .values("information_date")[:1]
+    )
+    rows = (
+        Enrollment.objects.open()
+        .filter(client__in=eligible(clients))
+        .annotate(
+            head_entry=head_entry_date(),
+            latest_annual=Subquery(latest_annual, output_field=DateField()),
+        )
+        .values_list("pk", "client_id", "client__case_manager_id", "head_entry", "latest_annual")
+    )
+    found = []
+    for pk, client_id, case_manager_id, head_entry, latest_annual in rows:
+        opens = enrollment_rules.annual_due(head_entry, today) - window
+        # No assessment can be dated after today, so one on or after the opening of the
+        # window that has not closed yet is in it.
+        done = latest_annual is not None and latest_annual >= opens
+        if opens <= thresholds.horizon(today) and not done:
+            found.append(
+                Due(
+                    client_id,
+                    Kind.ANNUAL_ASSESSMENT_DUE,
+                    opens,
+                    case_manager_id,
+                    enrollment_id=pk,
+                )
+            )
+    return found
+
+
+def entry_data_incomplete(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    late = timedelta(days=ENTRY_DATA_DAYS)
+    enrollments = (
+        Enrollment.objects.open()
+        .filter(client__in=eligible(clients), entry_date__lte=thresholds.horizon(today) - late)
+        .select_related("project")
+        .annotate(
+            case_manager_id=F("client__case_manager_id"),
+            has_entry_assessment=Exists(_assessment_at(DataCollectionStage.PROJECT_START)),
+        )
+    )
+    return [
+        Due(
+            enrollment.client_id,
+            Kind.ENTRY_DATA_INCOMPLETE,
+            enrollment.entry_date + late,
+            enrollment.case_manager_id,
+            enrollment_id=enrollment.pk,
+        )
+        for enrollment in enrollments
+        # Only whether the entry assessment exists matters to the rule.
+        if enrollment_rules.entry_data_missing(
+            enrollment, True if enrollment.has_entry_assessment else None
+        )
+    ]
+
+
+def exit_assessment_missing(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
+    # Exited clients too: the exit is what the reminder is about. Still with a case manager.
+    rows = (
+        Enrollment.objects.filter(
+            client__in=clients.filter(case_manager__isnull=False),
+            exit_date__isnull=False,
+            exit_date__gte=today - timedelta(days=EXIT_ASSESSMENT_DAYS),
+            exit_date__lte=thresholds.horizon(today),
+        )
+        .exclude(Exists(_assessment_at(DataCollectionStage.PROJECT_EXIT)))
+        .values_list("pk", "client_id", "client__case_manager_id", "exit_date")
+    )
+    return [
+        Due(client_id, Kind.EXIT_ASSESSMENT_MISSING, exit_date, case_manager_id, enrollment_id=pk)
+        for pk, client_id, case_manager_id, exit_date in rows
+    ]
+
+
 RULES = {
     Kind.REFERRAL_FOLLOW_UP: referral_follow_up,
     Kind.VISIT_DUE: visit_due,
@@ -259,6 +368,9 @@ RULES = {
     Kind.NO_CONTACT: no_contact,
     Kind.PLAN_REVIEW_DUE: plan_review_due,
     Kind.APPOINTMENT_TOMORROW: appointment_tomorrow,
+    Kind.ANNUAL_ASSESSMENT_DUE: annual_assessment_due,
+    Kind.EXIT_ASSESSMENT_MISSING: exit_assessment_missing,
+    Kind.ENTRY_DATA_INCOMPLETE: entry_data_incomplete,
 }
 
 

@@ -18,7 +18,9 @@ that change's transaction:
   reminders is enqueued after commit to make the next ones (the hourly sweep catches up if the
   broker is down);
 - ``reminders_referral_moved``: the referral moved along the workflow; its follow-up is done;
-- ``reminders_client_reassigned``: the client has a new case manager; open reminders move.
+- ``reminders_client_reassigned``: the client has a new case manager; open reminders move;
+- ``reminders_enrollment_changed``: entry data, an assessment or the program exit changed;
+  the HUD reminders of the household are made and closed at once (few clients, few rules).
 """
 
 import logging
@@ -38,6 +40,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients.models import Client
+from enrollments.models import Enrollment
 from housingfirst.audit import (
     acting_person,
     change_reason,
@@ -49,7 +52,7 @@ from housingfirst.jobs import enqueue_on_commit
 from housingfirst.transactions import writing
 
 from . import rules
-from .models import REQUESTED_KINDS, DigestSent, Kind, Reminder
+from .models import ENROLLMENT_KINDS, REQUESTED_KINDS, DigestSent, Kind, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -153,8 +156,18 @@ def _move(reminders, *, reason: str) -> None:
         bulk_update_with_history(reminders, Reminder, ["assigned_to"], default_change_reason=reason)
 
 
-def _sync_batch(clients, *, today, thresholds, create, by, reason, report) -> None:
-    if not create:
+def _sync_batch(clients, *, today, thresholds, create, by, reason, report, kinds=None) -> None:
+    if create and kinds is not None:
+        # Only these kinds (a reaction that makes its own kinds at once).
+        found = rules.wanted(clients, today=today, thresholds=thresholds, kinds=kinds)
+        wanted = {due.key: due for due in found}
+        existing = list(
+            Reminder.objects.filter(client__in=clients, kind__in=kinds).filter(
+                Q(state__in=Reminder.PENDING)
+                | Q(due_on__in={due.due_on for due in wanted.values()})
+            )
+        )
+    elif not create:
         # Only closing and moving: nothing to do without pending reminders, and only the
         # rules of their kinds matter (keeps the hooks in web requests cheap).
         existing = list(
@@ -199,6 +212,7 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report) -> No
                 consent_id=due.consent_id,
                 plan_id=due.plan_id,
                 appointment_id=due.appointment_id,
+                enrollment_id=due.enrollment_id,
                 assigned_to_id=due.assigned_to_id,
                 due_on=due.due_on,
             )
@@ -226,13 +240,15 @@ def reminders_generate(
     create: bool = True,
     by=None,
     reason: str = RESOLVED_REASON,
+    kinds=None,
 ) -> GenerationReport:
     """Bring reminders in line with the rules, for every client, for ``client_ids``, or for
     the clients whose ids are in ``id_range`` (first, last; one batch of the sweep's tasks).
 
     Makes the missing ones (unless ``create`` is False), closes open ones no longer due as
     resolved (by ``by``, or by the acting job), and moves open ones to the client's current
-    case manager. Safe to run twice, or twice at once.
+    case manager. Safe to run twice, or twice at once. With ``kinds`` (and ``create``), only
+    reminders of those kinds are made and closed.
     """
     started = time.monotonic()
     today = today or timezone.localdate()
@@ -253,6 +269,7 @@ def reminders_generate(
                         by=by,
                         reason=reason,
                         report=partial,
+                        kinds=kinds,
                     )
             except IntegrityError:
                 # A concurrent sweep made some of these reminders first: read again.
@@ -310,6 +327,25 @@ def reminders_client_changed(*, client_id: int, by=None, reason: str = RESOLVED_
 
     reminders_generate(client_ids=[client_id], create=False, by=by, reason=reason)
     enqueue_on_commit(refresh_client_reminders, client_id)
+
+
+def reminders_enrollment_changed(*, enrollment, by=None, reason: str = "") -> None:
+    """The enrollment's data changed (entry data, an assessment, the exit): its HUD reminders
+    are made or closed at once, for the whole household, since the head's entry date sets
+    when everyone's annual assessment is due."""
+    client_ids = set(
+        Enrollment.objects.filter(household_id=enrollment.household_id).values_list(
+            "client_id", flat=True
+        )
+    )
+    client_ids.add(enrollment.client_id)
+    with acting_person(by):
+        reminders_generate(
+            client_ids=client_ids,
+            kinds=ENROLLMENT_KINDS,
+            by=by,
+            reason=f"Resolved: {reason}" if reason else RESOLVED_REASON,
+        )
 
 
 def reminders_referral_moved(*, referral, by=None) -> None:

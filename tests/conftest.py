@@ -58,6 +58,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/enrollments/test_assessment_access.py",  # updates dated on the frozen day
     "tests/enrollments/test_assessment_pages.py",  # information dates, the annual window
     "tests/enrollments/test_assessment_protected.py",
+    "tests/enrollments/test_data_quality.py",  # annual windows, adults by birth date
     "tests/harm_reduction/test_pages.py",  # nothing recorded in the future
     "tests/harm_reduction/test_report.py",  # months and quarters
     "tests/harm_reduction/test_stock.py",  # expiry dates
@@ -73,6 +74,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/referrals/test_pages.py",
     "tests/referrals/test_workflow.py",
     "tests/reminders/test_digest.py",  # one digest a local day
+    "tests/reminders/test_hud_reminders.py",  # annual windows, 14 days after entry
     "tests/reminders/test_jobs.py",
     "tests/reminders/test_pages.py",
     "tests/reminders/test_rules.py",  # due dates

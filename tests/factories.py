@@ -146,3 +146,52 @@ def enrol(client, *, by=None, entry_date=None, project=None):
     return enrollment_services.enrollment_start(
         client=client, by=by, project=project, entry_date=entry_date or client.program_start_date
     )
+
+
+# Program enrollment (HUD), saved directly so tests can build any past ----------------------
+
+
+def make_project(**fields):
+    """An operating PSH project (and its organization)."""
+    from enrollments.models import Organization, Project
+
+    organization = Organization.objects.create(name="Test Housing First Org")
+    defaults = {"name": "Test PSH", "coc_code": "AA-999", "operating_start_date": date(2000, 1, 1)}
+    fields = {**defaults, **fields}
+    return Project.objects.create(organization=organization, **fields)
+
+
+def make_enrollment(client, *, entry_date, project=None, household=None, relationship=1, **fields):
+    """An enrollment of ``client`` (head of a new household unless one is given); ``fields``
+    set anything else (exit_date, destination, living_situation...)."""
+    from enrollments.models import Enrollment, Household, Project
+
+    if project is None:
+        project = household.project if household else Project.objects.first() or make_project()
+    if household is None:
+        household = Household.objects.create(project=project)
+    return Enrollment.objects.create(
+        client=client,
+        project=project,
+        household=household,
+        relationship_to_head=relationship,
+        entry_date=entry_date,
+        **fields,
+    )
+
+
+def make_assessment(enrollment, *, stage, information_date=None, recorded_by=None, **fields):
+    """An assessment at ``stage`` (1 entry, 2 update, 3 exit, 5 annual), dated on the entry
+    or exit date unless ``information_date`` is given; answers in ``fields``."""
+    from enrollments.models import Assessment
+
+    if information_date is None:
+        information_date = enrollment.exit_date if stage == 3 else enrollment.entry_date
+    return Assessment.objects.create(
+        client_id=enrollment.client_id,
+        enrollment=enrollment,
+        stage=stage,
+        information_date=information_date,
+        recorded_by=recorded_by or UserFactory(),
+        **fields,
+    )

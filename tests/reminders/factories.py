@@ -59,6 +59,16 @@ def appointment_soon(client, *, by, on=None):
     )
 
 
+def hud_data_due(client, *, by):
+    """Enrolled 340 days ago without entry data (incomplete since day 14, annual assessment
+    due from 5 days ago), and left another project 30 days ago without an exit assessment."""
+    from tests.factories import make_enrollment
+
+    current = make_enrollment(client, entry_date=days(-340))
+    make_enrollment(client, entry_date=days(-60), exit_date=days(-30), destination=410)
+    return current
+
+
 def client_with_everything(client, *, by):
     """Something due of every kind the rules make, for this client (one reminder each)."""
     placement = housed(client, days(-100), lease_end=days(50))
@@ -67,6 +77,7 @@ def client_with_everything(client, *, by):
     expiring_consent_in_use(client, by=by)
     plan_review_due(client, by=by)
     appointment_soon(client, by=by)
+    hud_data_due(client, by=by)
     return placement
 
 

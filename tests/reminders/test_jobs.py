@@ -156,21 +156,22 @@ def _queries(**kwargs):
 @pytest.mark.usefixtures("clock")
 def test_the_sweep_queries_grow_with_batches_not_with_clients(program):
     # Few clients per batch: SQLite splits a bulk insert past 999 parameters (history rows
-    # have ~20 columns), which is the backend's limit, not the sweep's queries growing.
+    # have ~20 columns, and a client with everything has ten reminders), which is the
+    # backend's limit, not the sweep's queries growing.
     cm = program.case_manager
     _queries(client_ids=[program.client.pk])  # warm caches (content types, chain head)
+    one = _clients_with_everything(cm, 1)
     two = _clients_with_everything(cm, 2)
-    four = _clients_with_everything(cm, 4)
-    another_four = _clients_with_everything(cm, 4)
+    another_two = _clients_with_everything(cm, 2)
 
+    one_batch_of_1, report_1 = _queries(client_ids=one, batch_size=100)
     one_batch_of_2, report_2 = _queries(client_ids=two, batch_size=100)
-    one_batch_of_4, report_4 = _queries(client_ids=four, batch_size=100)
-    two_batches_of_2, report_2x2 = _queries(client_ids=another_four, batch_size=2)
+    two_batches_of_1, report_1x2 = _queries(client_ids=another_two, batch_size=1)
 
-    assert report_2.created == 2 * len(RULE_KINDS)
-    assert report_4.created == report_2x2.created == 4 * len(RULE_KINDS)
-    assert one_batch_of_4 == one_batch_of_2
-    assert (report_2x2.batches, two_batches_of_2) == (2, 2 * one_batch_of_2)
+    assert report_1.created == len(RULE_KINDS)
+    assert report_2.created == report_1x2.created == 2 * len(RULE_KINDS)
+    assert one_batch_of_2 == one_batch_of_1
+    assert (report_1x2.batches, two_batches_of_1) == (2, 2 * one_batch_of_1)
 
 
 @pytest.mark.usefixtures("clock")

@@ -327,16 +327,18 @@ def test_every_rule_makes_its_reminder(program):
     assert sorted(r.kind for r in pending(program.client)) == sorted(RULE_KINDS)
 
 
-def test_no_reminders_for_exited_clients(program):
+def test_no_reminders_for_exited_clients_but_the_missing_exit_assessment(program):
     client_with_everything(program.client, by=program.case_manager)
     Client.objects.filter(pk=program.client.pk).update(status=Client.Status.EXITED)
 
     report = generate()
 
-    assert report.created == 0
-    assert not Reminder.objects.exists()
-    for rule in rules.RULES.values():
-        assert wanted(program.client, rule) == []
+    # Leaving the program is when the exit assessment is asked for: that one still comes.
+    assert report.created == 1
+    assert [r.kind for r in Reminder.objects.all()] == [Kind.EXIT_ASSESSMENT_MISSING]
+    for kind, rule in rules.RULES.items():
+        if kind != Kind.EXIT_ASSESSMENT_MISSING:
+            assert wanted(program.client, rule) == []
 
 
 def test_a_client_leaving_the_program_has_their_reminders_closed_by_the_sweep(program):
@@ -348,9 +350,9 @@ def test_a_client_leaving_the_program_has_their_reminders_closed_by_the_sweep(pr
 
     report = generate()
 
-    assert report.resolved == len(RULE_KINDS)
-    assert pending(program.client) == []
-    closed = Reminder.objects.filter(client=program.client)
+    assert report.resolved == len(RULE_KINDS) - 1
+    assert [r.kind for r in pending(program.client)] == [Kind.EXIT_ASSESSMENT_MISSING]
+    closed = Reminder.objects.filter(client=program.client, state=Reminder.State.RESOLVED)
     assert {r.closed_by_job for r in closed} == {services.GENERATION_JOB}
     assert {r.closed_by_id for r in closed} == {None}
 

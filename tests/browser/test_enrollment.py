@@ -93,8 +93,10 @@ def test_intake_to_exit_with_hud_data_on_a_phone(program, page, sign_in):
     # Move-in, through the placement pages.
     page.goto(f"/clients/{client.pk}/placements/new/")
     page.locator("#id_address").fill("12 Elm St, Apt 4")
+    page.locator("#id_search_started_on").fill(start.isoformat())
     page.locator("#id_move_in_date").fill((start + timedelta(days=20)).isoformat())
     page.locator("form.stacked button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nia Brooks")
     page.goto(f"/clients/{client.pk}/enrollment/")
     expect(page.get_by_role("main")).to_contain_text((start + timedelta(days=20)).isoformat())
 

@@ -78,7 +78,9 @@ def _assessment(enrollment, stage, day, rng, by) -> Assessment:
     disabilities = []
     if "disabilities" in asked:
         for kind in hud.DisabilityType:
-            has = kind == hud.DisabilityType.MENTAL_HEALTH and rng.random() < 0.6
+            # Consistent with the disabling condition recorded at entry (HUD's check).
+            disabling = enrollment.disabling_condition == NoYesReasons.YES
+            has = kind == hud.DisabilityType.MENTAL_HEALTH and disabling
             disabilities.append(
                 {
                     "disability_type": kind,
@@ -106,7 +108,17 @@ def seed(program: DemoProgram, large: bool = False) -> None:
         by = client.case_manager or program.admin
         enrollment = Enrollment.objects.filter(client=client).first()
         if enrollment is None:
-            enrollment = services.enrollment_start(client=client, by=by, project=project)
+            # The program started with the first move-in at the latest (Housing First).
+            first_move_in = (
+                client.placements.filter(move_in_date__isnull=False)
+                .order_by("move_in_date")
+                .values_list("move_in_date", flat=True)
+                .first()
+            )
+            entry = min(filter(None, [client.program_start_date, first_move_in]))
+            enrollment = services.enrollment_start(
+                client=client, by=by, project=project, entry_date=entry
+            )
         if client.status == Client.Status.EXITED:
             _exit(enrollment, by, rng)
             continue

@@ -283,12 +283,15 @@ def cover_create(request, case_manager_id):
 def cover_end(request, cover_id):
     cover = caseloads.cover_for(request.user, cover_id)
     form = CoverEndForm(request.POST or None)
+    # "Keep the cover" goes back to where the person came from (the cover list by default).
+    back = safe_next_url(request) or reverse("caseloads:covers")
+    context = {"cover": cover, "form": form, "back": back}
     if cover.ended_at is not None:
         if request.method == "POST":  # ended by a colleague meanwhile: keep the typed reason
             return refuse_form(
                 request,
                 "caseloads/cover_end.html",
-                {"cover": cover, "form": form},
+                context,
                 "This cover has already ended. Nothing was changed.",
             )
         messages.info(request, "This cover has already ended.")
@@ -296,8 +299,8 @@ def cover_end(request, cover_id):
     if request.method == "POST" and form.is_valid():
         services.cover_end(cover=cover, reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Cover ended; the access it gave is removed.")
-        return redirect("caseloads:covers")
-    return render(request, "caseloads/cover_end.html", {"cover": cover, "form": form})
+        return redirect(back)
+    return render(request, "caseloads/cover_end.html", context)
 
 
 @review_only

@@ -7,6 +7,7 @@ tampered id among many in a bulk form, and then nothing changes.
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -152,6 +153,48 @@ def case_manager_caseload(request, case_manager_id):
             "covers": caseloads.covers_for(request.user)
             .not_ended()
             .filter(case_manager=case_manager),
+        },
+    )
+
+
+def _held_by(request, value):
+    """The ``case_manager`` filter: everyone (empty), anyone holding clients ("any"), or one
+    case manager this person reviews (404 for anyone else)."""
+    if value in (None, ""):
+        return None
+    if value == caseloads.HELD_BY_ANYONE:
+        return caseloads.HELD_BY_ANYONE
+    return caseloads.case_manager_for(request.user, value)
+
+
+@review_only
+@require_GET
+def attention_list(request):
+    """Every client (or overdue reminder, or follow-up) behind one count of the home page or
+    the caseloads page: ``?show=<list>&case_manager=<id or "any">``."""
+    lists = caseloads.attention_lists()
+    show = request.GET.get("show") or "active"
+    if show not in lists:
+        raise Http404("No such list")
+    held_by = _held_by(request, request.GET.get("case_manager"))
+    items = caseloads.attention_items(request.user, show, held_by)
+    page = Paginator(items, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = {"show": show}
+    if held_by is not None:
+        query["case_manager"] = getattr(held_by, "pk", held_by)
+    return render(
+        request,
+        "caseloads/attention_list.html",
+        {
+            "lists": lists.values(),
+            "current": lists[show],
+            "held_by": held_by,
+            "held_by_anyone": held_by == caseloads.HELD_BY_ANYONE,
+            "case_managers": caseloads.case_managers_for(request.user),
+            "page": page,
+            "query": urlencode(query),
+            "today": timezone.localdate(),
+            "no_contact_days": settings.NO_CONTACT_DAYS,
         },
     )
 

@@ -357,30 +357,59 @@ def outcomes(request):
     )
 
 
+def _share(part: int, whole: int) -> dict:
+    """A share with what it rests on: the percentage, "3 of 4", and whether few people."""
+    rate = part / whole if whole else None
+    return {
+        "value": None if rate is None else rate * 100,
+        "percent": charts.percent(rate),
+        "count": f"{part} of {whole}" if whole else "",
+        "few": 0 < whole < caseloads.FEW_PEOPLE,
+    }
+
+
+def _share_bar(label: str, share: dict) -> charts.Bar:
+    return charts.Bar(
+        label=label,
+        value=share["value"],
+        text=share["percent"],
+        count=share["count"],
+        few=share["few"],
+    )
+
+
+def _spoken(bar: charts.Bar) -> str:
+    """A bar in the chart's description: "Label: 75% (3 of 4, few people)"."""
+    detail = ", ".join(part for part in (bar.count, "few people" if bar.few else "") if part)
+    return f"{bar.label}: {bar.text}" + (f" ({detail})" if detail else "")
+
+
 def _outcome_charts(result) -> dict:
-    retention_bars = [
-        charts.Bar(
-            label=f"Housed {months} months after moving in",
-            value=None if figure.rate is None else figure.rate * 100,
-            text=charts.percent(figure.rate),
-        )
+    retention = {
+        months: _share(figure.retained, figure.cohort)
         for months, figure in sorted(result.retention.items())
+    }
+    retention_bars = [
+        _share_bar(f"Housed {months} months after moving in", share)
+        for months, share in retention.items()
     ]
+    referral_rows = []
     referral_bars = []
     for row in result.referrals:
-        referral_bars.append(
-            charts.Bar(
-                label=f"{row.label}: accepted",
-                value=None if row.acceptance_rate is None else row.acceptance_rate * 100,
-                text=charts.percent(row.acceptance_rate),
-            )
-        )
-        referral_bars.append(
-            charts.Bar(
-                label=f"{row.label}: completed",
-                value=None if row.completion_rate is None else row.completion_rate * 100,
-                text=charts.percent(row.completion_rate),
-            )
+        acceptance = _share(row.accepted, row.decided)
+        completion = _share(row.completed, row.accepted)
+        referral_bars.append(_share_bar(f"{row.label}: accepted", acceptance))
+        referral_bars.append(_share_bar(f"{row.label}: completed", completion))
+        referral_rows.append(
+            {
+                "label": row.label,
+                "offered": row.offered,
+                "accepted": row.accepted,
+                "declined": row.declined,
+                "completed": row.completed,
+                "acceptance": acceptance,
+                "completion": completion,
+            }
         )
     months = result.caseload_months
     return {
@@ -390,29 +419,19 @@ def _outcome_charts(result) -> dict:
                 {
                     "cohort": figure.cohort,
                     "retained": figure.retained,
-                    "percent": charts.percent(figure.rate),
+                    "share": retention[months_after],
                 },
             )
             for months_after, figure in sorted(result.retention.items())
         ],
-        "referral_rows": [
-            {
-                "label": row.label,
-                "offered": row.offered,
-                "accepted": row.accepted,
-                "declined": row.declined,
-                "completed": row.completed,
-                "acceptance": charts.percent(row.acceptance_rate),
-                "completion": charts.percent(row.completion_rate),
-            }
-            for row in result.referrals
-        ],
+        "referral_rows": referral_rows,
+        "few_people": caseloads.FEW_PEOPLE,
         "retention_chart": charts.bar_chart(
             chart_id="chart-retention",
             title="Housing retention at 6 and 12 months",
             description="Share of clients still housed 6 and 12 months after their first "
             "move-in. "
-            + "; ".join(f"{bar.label}: {bar.text}" for bar in retention_bars)
+            + "; ".join(_spoken(bar) for bar in retention_bars)
             + ". The table below gives the numbers.",
             bars=retention_bars,
             max_value=100,
@@ -430,7 +449,7 @@ def _outcome_charts(result) -> dict:
             title="Referral acceptance and completion by service type",
             description="For each service type, the share of referrals the client accepted "
             "(of those they decided on) and the share completed (of those accepted). "
-            + "; ".join(f"{bar.label} {bar.text}" for bar in referral_bars)
+            + "; ".join(_spoken(bar) for bar in referral_bars)
             + ".",
             bars=referral_bars,
             max_value=100,

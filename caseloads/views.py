@@ -1,5 +1,5 @@
-"""The supervisor's caseload review: team table, one caseload, intake queue, reassignment,
-cover, and program outcomes.
+"""The supervisor's caseload review: team table, one caseload, the lists behind every count,
+intake queue, reassignment, cover, and program outcomes.
 
 Supervisors and administrators only (403 for everyone else). A supervisor reaches only the
 case managers and clients of their own teams: anything else answers 404, including one

@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -349,22 +350,129 @@ def _subquery_count(queryset):
     return Coalesce(Subquery(queryset, output_field=IntegerField()), Value(0))
 
 
-# The supervisor's home -----------------------------------------------------------------------
+# The supervisor's home and the lists behind every count ------------------------------------
 
 URGENT_LIST_LENGTH = 5
 
+# Whose clients a list shows: everyone's (unassigned intakes included), or anyone's that a case
+# manager holds (the team totals count those), or one case manager's (a row of the table).
+HELD_BY_ANYONE = "any"
 
-def urgent_items(user) -> dict:
-    """The few things a supervisor should look at first, each list short and oldest first."""
+
+@dataclass(frozen=True)
+class AttentionList:
+    key: str
+    title: str
+    shows: str  # "clients", "reminders" or "referrals"
+
+
+def attention_lists() -> dict[str, AttentionList]:
+    """Every list a count on the supervisor's home or the caseloads page links to."""
+    lists = [
+        AttentionList("active", "Active clients", "clients"),
+        AttentionList("housed", "Housed", "clients"),
+        AttentionList("searching", "Searching for housing", "clients"),
+        AttentionList(
+            "not_contacted", f"Not contacted for {settings.NO_CONTACT_DAYS} days", "clients"
+        ),
+        AttentionList("visits_overdue", "Home visits overdue", "clients"),
+        AttentionList("overdue_reminders", "Overdue reminders", "reminders"),
+        AttentionList("follow_ups_overdue", "Referral follow-ups overdue", "referrals"),
+    ]
+    return {item.key: item for item in lists}
+
+
+def _active_clients(user) -> QuerySet:
+    return Client.objects.visible_to(user).primary().filter(status=Client.Status.ACTIVE)
+
+
+def _held_by(held_by, field: str) -> Q:
+    """``held_by``: None (everyone), HELD_BY_ANYONE, or one case manager."""
+    if held_by is None:
+        return Q()
+    if held_by == HELD_BY_ANYONE:
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{field: held_by})
+
+
+def attention_clients(user, show: str, held_by=None) -> QuerySet:
+    """Active clients behind one count, with the figures of the drill-down list.
+
+    The same conditions as ``caseload_rows`` (the counts) and ``urgent_items`` (the home's
+    lists), so that a list has as many clients as the count that links to it.
+    """
     now = timezone.now()
     today = timezone.localdate(now)
-    active = Client.objects.visible_to(user).primary().filter(status=Client.Status.ACTIVE)
+    clients = with_review_figures(
+        _active_clients(user).filter(_held_by(held_by, "case_manager")), user
+    ).select_related("case_manager", "team")
+    if show == "housed":
+        return clients.filter(housing_status=HousingStatus.HOUSED).order_by(
+            "last_name", "first_name", "pk"
+        )
+    if show == "searching":
+        return clients.filter(housing_status=HousingStatus.SEARCHING).order_by(
+            "last_name", "first_name", "pk"
+        )
+    if show == "not_contacted":
+        return clients.filter(not_contacted_condition(now)).order_by(
+            F("last_contact_at").asc(nulls_first=True), "program_start_date", "pk"
+        )
+    if show == "visits_overdue":
+        return clients.filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")
+    return clients.order_by("last_name", "first_name", "pk")
+
+
+def attention_reminders(user, held_by=None) -> QuerySet:
+    """Overdue reminders about clients this person sees, oldest first; ``held_by`` is whom
+    the reminder is for (as the overdue reminders of the caseload table count them)."""
+    if held_by == HELD_BY_ANYONE:
+        held = Q(assigned_to__in=case_managers_for(user))
+    else:
+        held = _held_by(held_by, "assigned_to")
+    return (
+        overdue_reminders()
+        .filter(held, client__in=Client.objects.visible_to(user))
+        .select_related("client", "assigned_to")
+        .order_by("acts_on", "pk")
+    )
+
+
+def attention_follow_ups(user, held_by=None) -> QuerySet:
+    """Open referrals of active clients whose follow-up date has passed, oldest first."""
+    return (
+        Referral.objects.visible_to(user)
+        .follow_up_overdue(timezone.localdate())
+        .filter(_held_by(held_by, "client__case_manager"), client__in=_active_clients(user))
+        .select_related("client", "client__case_manager", "provider")
+        .order_by("follow_up_on", "pk")
+    )
+
+
+def attention_items(user, show: str, held_by=None) -> QuerySet:
+    shows = attention_lists()[show].shows
+    if shows == "reminders":
+        return attention_reminders(user, held_by)
+    if shows == "referrals":
+        return attention_follow_ups(user, held_by)
+    return attention_clients(user, show, held_by)
+
+
+def urgent_items(user) -> dict:
+    """The few things a supervisor should look at first, each list short and oldest first.
+
+    Every list (but the cover) has a count beside it: ``urgent_counts``, and the page
+    behind its "see all" link lists every one.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    active = _active_clients(user)
     scheduled = with_visit_schedule(active).select_related("case_manager")
     items = {
         "unassigned": list(unassigned_clients(user)[:URGENT_LIST_LENGTH]),
         "not_contacted": list(
             scheduled.filter(not_contacted_condition(now)).order_by(
-                "last_contact_at", "program_start_date", "pk"
+                F("last_contact_at").asc(nulls_first=True), "program_start_date", "pk"
             )[:URGENT_LIST_LENGTH]
         ),
         "visits_overdue": list(
@@ -372,31 +480,43 @@ def urgent_items(user) -> dict:
                 :URGENT_LIST_LENGTH
             ]
         ),
-        "follow_ups_overdue": list(
-            Referral.objects.visible_to(user)
-            .follow_up_overdue(today)
-            .filter(client__in=active)
-            .select_related("client", "provider")
-            .order_by("follow_up_on", "pk")[:URGENT_LIST_LENGTH]
-        ),
+        "follow_ups_overdue": list(attention_follow_ups(user)[:URGENT_LIST_LENGTH]),
         "covers_ending": list(
-            Cover.objects.for_teams(supervised_teams(user))
-            .not_ended()
-            .filter(ends_on__lte=today + timedelta(days=7))
+            _covers_ending(user, today)
             .select_related("case_manager", "covering")
             .order_by("ends_on", "pk")[:URGENT_LIST_LENGTH]
         ),
-        "overdue_reminders": list(
-            overdue_reminders(today)
-            .filter(client__in=active)
-            .select_related("client", "assigned_to")
-            .order_by("acts_on", "pk")[:URGENT_LIST_LENGTH]
-        ),
+        "overdue_reminders": list(attention_reminders(user)[:URGENT_LIST_LENGTH]),
     }
     return items
 
 
+def _covers_ending(user, today: date) -> QuerySet:
+    return (
+        Cover.objects.for_teams(supervised_teams(user))
+        .not_ended()
+        .filter(ends_on__lte=today + timedelta(days=7))
+    )
+
+
+def urgent_counts(user) -> dict:
+    """How many each of the home's lists holds in all (one count query per list)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    scheduled = with_visit_schedule(_active_clients(user))
+    return {
+        "not_contacted": scheduled.filter(not_contacted_condition(now)).count(),
+        "visits_overdue": scheduled.filter(next_visit_due__lt=today).count(),
+        "follow_ups_overdue": attention_follow_ups(user).count(),
+        "overdue_reminders": attention_reminders(user).count(),
+        "covers_ending": _covers_ending(user, today).count(),
+    }
+
+
 # Program outcomes ----------------------------------------------------------------------------
+
+# A share of fewer people than this says so: one person more or less moves it a lot.
+FEW_PEOPLE = 10
 
 
 @dataclass
@@ -610,5 +730,6 @@ def supervisor_home(user) -> dict:
         "team_rows": rows,
         "team_totals": team_totals(rows, unassigned_clients(user).count()),
         "urgent": urgent_items(user),
+        "urgent_counts": urgent_counts(user),
         "no_contact_days": settings.NO_CONTACT_DAYS,
     }

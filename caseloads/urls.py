@@ -7,6 +7,7 @@ app_name = "caseloads"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("export.csv", views.export_csv, name="export"),
+    path("clients/", views.attention_list, name="clients"),
     path("unassigned/", views.unassigned, name="unassigned"),
     path("reassign/", views.reassign, name="reassign"),
     path("covers/", views.cover_list, name="covers"),

@@ -1,5 +1,5 @@
-"""The supervisor's caseload review: team table, one caseload, intake queue, reassignment,
-cover, and program outcomes.
+"""The supervisor's caseload review: team table, one caseload, the lists behind every count,
+intake queue, reassignment, cover, and program outcomes.
 
 Supervisors and administrators only (403 for everyone else). A supervisor reaches only the
 case managers and clients of their own teams: anything else answers 404, including one
@@ -7,6 +7,7 @@ tampered id among many in a bulk form, and then nothing changes.
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -156,6 +157,48 @@ def case_manager_caseload(request, case_manager_id):
     )
 
 
+def _held_by(request, value):
+    """The ``case_manager`` filter: everyone (empty), anyone holding clients ("any"), or one
+    case manager this person reviews (404 for anyone else)."""
+    if value in (None, ""):
+        return None
+    if value == caseloads.HELD_BY_ANYONE:
+        return caseloads.HELD_BY_ANYONE
+    return caseloads.case_manager_for(request.user, value)
+
+
+@review_only
+@require_GET
+def attention_list(request):
+    """Every client (or overdue reminder, or follow-up) behind one count of the home page or
+    the caseloads page: ``?show=<list>&case_manager=<id or "any">``."""
+    lists = caseloads.attention_lists()
+    show = request.GET.get("show") or "active"
+    if show not in lists:
+        raise Http404("No such list")
+    held_by = _held_by(request, request.GET.get("case_manager"))
+    items = caseloads.attention_items(request.user, show, held_by)
+    page = Paginator(items, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = {"show": show}
+    if held_by is not None:
+        query["case_manager"] = getattr(held_by, "pk", held_by)
+    return render(
+        request,
+        "caseloads/attention_list.html",
+        {
+            "lists": lists.values(),
+            "current": lists[show],
+            "held_by": held_by,
+            "held_by_anyone": held_by == caseloads.HELD_BY_ANYONE,
+            "case_managers": caseloads.case_managers_for(request.user),
+            "page": page,
+            "query": urlencode(query),
+            "today": timezone.localdate(),
+            "no_contact_days": settings.NO_CONTACT_DAYS,
+        },
+    )
+
+
 @review_only
 @require_GET
 def unassigned(request):
@@ -283,12 +326,15 @@ def cover_create(request, case_manager_id):
 def cover_end(request, cover_id):
     cover = caseloads.cover_for(request.user, cover_id)
     form = CoverEndForm(request.POST or None)
+    # "Keep the cover" goes back to where the person came from (the cover list by default).
+    back = safe_next_url(request) or reverse("caseloads:covers")
+    context = {"cover": cover, "form": form, "back": back}
     if cover.ended_at is not None:
         if request.method == "POST":  # ended by a colleague meanwhile: keep the typed reason
             return refuse_form(
                 request,
                 "caseloads/cover_end.html",
-                {"cover": cover, "form": form},
+                context,
                 "This cover has already ended. Nothing was changed.",
             )
         messages.info(request, "This cover has already ended.")
@@ -296,8 +342,8 @@ def cover_end(request, cover_id):
     if request.method == "POST" and form.is_valid():
         services.cover_end(cover=cover, reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Cover ended; the access it gave is removed.")
-        return redirect("caseloads:covers")
-    return render(request, "caseloads/cover_end.html", {"cover": cover, "form": form})
+        return redirect(back)
+    return render(request, "caseloads/cover_end.html", context)
 
 
 @review_only
@@ -311,30 +357,59 @@ def outcomes(request):
     )
 
 
+def _share(part: int, whole: int) -> dict:
+    """A share with what it rests on: the percentage, "3 of 4", and whether few people."""
+    rate = part / whole if whole else None
+    return {
+        "value": None if rate is None else rate * 100,
+        "percent": charts.percent(rate),
+        "count": f"{part} of {whole}" if whole else "",
+        "few": 0 < whole < caseloads.FEW_PEOPLE,
+    }
+
+
+def _share_bar(label: str, share: dict) -> charts.Bar:
+    return charts.Bar(
+        label=label,
+        value=share["value"],
+        text=share["percent"],
+        count=share["count"],
+        few=share["few"],
+    )
+
+
+def _spoken(bar: charts.Bar) -> str:
+    """A bar in the chart's description: "Label: 75% (3 of 4, few people)"."""
+    detail = ", ".join(part for part in (bar.count, "few people" if bar.few else "") if part)
+    return f"{bar.label}: {bar.text}" + (f" ({detail})" if detail else "")
+
+
 def _outcome_charts(result) -> dict:
-    retention_bars = [
-        charts.Bar(
-            label=f"Housed {months} months after moving in",
-            value=None if figure.rate is None else figure.rate * 100,
-            text=charts.percent(figure.rate),
-        )
+    retention = {
+        months: _share(figure.retained, figure.cohort)
         for months, figure in sorted(result.retention.items())
+    }
+    retention_bars = [
+        _share_bar(f"Housed {months} months after moving in", share)
+        for months, share in retention.items()
     ]
+    referral_rows = []
     referral_bars = []
     for row in result.referrals:
-        referral_bars.append(
-            charts.Bar(
-                label=f"{row.label}: accepted",
-                value=None if row.acceptance_rate is None else row.acceptance_rate * 100,
-                text=charts.percent(row.acceptance_rate),
-            )
-        )
-        referral_bars.append(
-            charts.Bar(
-                label=f"{row.label}: completed",
-                value=None if row.completion_rate is None else row.completion_rate * 100,
-                text=charts.percent(row.completion_rate),
-            )
+        acceptance = _share(row.accepted, row.decided)
+        completion = _share(row.completed, row.accepted)
+        referral_bars.append(_share_bar(f"{row.label}: accepted", acceptance))
+        referral_bars.append(_share_bar(f"{row.label}: completed", completion))
+        referral_rows.append(
+            {
+                "label": row.label,
+                "offered": row.offered,
+                "accepted": row.accepted,
+                "declined": row.declined,
+                "completed": row.completed,
+                "acceptance": acceptance,
+                "completion": completion,
+            }
         )
     months = result.caseload_months
     return {
@@ -344,29 +419,19 @@ def _outcome_charts(result) -> dict:
                 {
                     "cohort": figure.cohort,
                     "retained": figure.retained,
-                    "percent": charts.percent(figure.rate),
+                    "share": retention[months_after],
                 },
             )
             for months_after, figure in sorted(result.retention.items())
         ],
-        "referral_rows": [
-            {
-                "label": row.label,
-                "offered": row.offered,
-                "accepted": row.accepted,
-                "declined": row.declined,
-                "completed": row.completed,
-                "acceptance": charts.percent(row.acceptance_rate),
-                "completion": charts.percent(row.completion_rate),
-            }
-            for row in result.referrals
-        ],
+        "referral_rows": referral_rows,
+        "few_people": caseloads.FEW_PEOPLE,
         "retention_chart": charts.bar_chart(
             chart_id="chart-retention",
             title="Housing retention at 6 and 12 months",
             description="Share of clients still housed 6 and 12 months after their first "
             "move-in. "
-            + "; ".join(f"{bar.label}: {bar.text}" for bar in retention_bars)
+            + "; ".join(_spoken(bar) for bar in retention_bars)
             + ". The table below gives the numbers.",
             bars=retention_bars,
             max_value=100,
@@ -384,7 +449,7 @@ def _outcome_charts(result) -> dict:
             title="Referral acceptance and completion by service type",
             description="For each service type, the share of referrals the client accepted "
             "(of those they decided on) and the share completed (of those accepted). "
-            + "; ".join(f"{bar.label} {bar.text}" for bar in referral_bars)
+            + "; ".join(_spoken(bar) for bar in referral_bars)
             + ".",
             bars=referral_bars,
             max_value=100,

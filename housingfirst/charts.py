@@ -8,6 +8,7 @@ Sizes are in viewBox units, drawn narrow (360 wide) so that text stays legible w
 scales the chart down, and capped in CSS so it does not grow huge on a desktop.
 """
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
@@ -23,6 +24,8 @@ class Bar:
     label: str
     value: float | None  # None: no figure (drawn as an empty bar and "—")
     text: str = ""  # shown at the end of the bar; default: the value
+    count: str = ""  # what a share rests on, after the label: "3 of 4"
+    few: bool = False  # the share rests on few people: said in words, and a paler bar
 
 
 def _svg(chart_id: str, title: str, description: str, height: float, body: str) -> SafeString:
@@ -47,11 +50,14 @@ def _number(value: float) -> str:
 def bar_chart(
     *, chart_id: str, title: str, description: str, bars: list[Bar], max_value: float | None = None
 ) -> SafeString:
-    """Horizontal bars, one per row: the label above, the bar and its value below.
+    """Horizontal bars, one per row: the label above, the bar and its value below, and what a
+    share rests on ("3 of 4", "few people") under the bar.
 
     ``max_value`` fixes the scale (100 for percentages); by default the largest value.
     """
-    row_height = 52
+    # A share's count goes on its own line under the bar, so a long label never pushes it out.
+    with_counts = any(bar.count or bar.few for bar in bars)
+    row_height = 70 if with_counts else 52
     bar_height = 20
     value_space = 64
     top = 4
@@ -62,17 +68,24 @@ def bar_chart(
         y = top + index * row_height
         length = 0 if not bar.value else max(2.0, track * min(bar.value, largest) / largest)
         text = bar.text or ("—" if bar.value is None else _number(bar.value))
+        count = ", ".join(part for part in (bar.count, "few people" if bar.few else "") if part)
+        count_text = (
+            f'<text class="chart-n" x="0" y="{y + 57:g}" font-size="{SMALL_FONT}">'
+            f"{escape(count)}</text>"
+            if count
+            else ""
+        )
         parts.append(
             f'<g class="chart-row">'
             f'<text class="chart-label" x="0" y="{y + FONT:g}" font-size="{FONT}">'
             f"{escape(bar.label)}</text>"
             f'<rect class="chart-track" x="0" y="{y + 22:g}" width="{track:g}" '
             f'height="{bar_height}" rx="3"></rect>'
-            f'<rect class="chart-bar" x="0" y="{y + 22:g}" width="{length:.1f}" '
-            f'height="{bar_height}" rx="3"></rect>'
+            f'<rect class="chart-bar{" few" if bar.few else ""}" x="0" y="{y + 22:g}" '
+            f'width="{length:.1f}" height="{bar_height}" rx="3"></rect>'
             f'<text class="chart-value" x="{track + 8:g}" y="{y + 37:g}" font-size="{FONT}">'
             f"{escape(text)}</text>"
-            f"</g>"
+            f"{count_text}</g>"
         )
     height = top + len(bars) * row_height
     return _svg(chart_id, title, description, height, "".join(parts))
@@ -88,26 +101,32 @@ def line_chart(
 ) -> SafeString:
     """A line over evenly spaced points (months), with a dot and value at each point.
 
-    Labels are short (``"Mar"``); the table beside the chart carries the full dates.
+    Labels are short (``"Mar"``); the table beside the chart carries the full dates. The scale
+    starts at zero and ends at the first round step at or above the largest value, so the line
+    uses the height of the chart; every label stays inside the picture.
     """
-    left, right, top, bottom = 34, 12, 24, 28
+    values = [value for _, value in points]
+    largest = max_value or max(values, default=0) or 1
+    step, scale_top = scale_steps(largest)
+    ticks = [step * index for index in range(round(scale_top / step) + 1)]
+    # Room for the longest tick label on the left, and half a month label on the right.
+    left = max(24, 10 + 7 * max(len(_number(tick)) for tick in ticks))
+    longest_label = max((len(label) for label, _ in points), default=0)
+    right = max(12, 4 + 4 * longest_label)
+    top, bottom = 24, 28
     plot_width = WIDTH - left - right
     plot_height = 150
     height = top + plot_height + bottom
-    values = [value for _, value in points]
-    largest = max_value or max(values, default=0) or 1
-    # A round top for the scale: 1, 2 or 5 times a power of ten, at least the largest value.
-    scale_top = _nice_ceiling(largest)
-    step = plot_width / max(len(points) - 1, 1)
+    step_x = plot_width / max(len(points) - 1, 1)
 
     def x(index: int) -> float:
-        return left + index * step
+        return left + index * step_x
 
     def y(value: float) -> float:
         return top + plot_height - plot_height * value / scale_top
 
     parts = []
-    for tick in (0, scale_top / 2, scale_top):
+    for tick in ticks:
         parts.append(
             f'<line class="chart-grid" x1="{left}" x2="{WIDTH - right}" '
             f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"></line>'
@@ -135,14 +154,25 @@ def line_chart(
     return _svg(chart_id, title, description, height, "".join(parts))
 
 
-def _nice_ceiling(value: float) -> float:
+MAX_INTERVALS = 6
+
+
+def scale_steps(largest: float) -> tuple[float, float]:
+    """The step between grid lines and the top of the scale for values from 0 to ``largest``.
+
+    Steps are round (1, 2 or 5 times a power of ten, never below 1: the charts count people),
+    the top is the first step at or above the largest value, with at most ``MAX_INTERVALS``
+    steps: 11 gives steps of 2 up to 12 (not 0, 10, 20), 20 gives steps of 5 up to 20.
+    """
+    largest = max(largest, 1)
     magnitude = 1.0
-    while magnitude * 10 <= value:
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            intervals = math.ceil(largest / step - 1e-9)
+            if intervals <= MAX_INTERVALS:
+                return step, step * intervals
         magnitude *= 10
-    for factor in (1, 2, 5, 10):
-        if factor * magnitude >= value:
-            return factor * magnitude
-    return 10 * magnitude
 
 
 def percent(rate: float | None) -> str:

@@ -1,4 +1,5 @@
-"""Template helpers of the caseload review: cover badges on client lists and pages.
+"""Template helpers of the caseload review: cover badges on client lists and pages, and due
+dates that stand out once they have passed.
 
 ``{% covers_of clients as covering %}`` looks up, in one query, the active covers of the
 clients on a page; ``{% cover_badge client covering %}`` then shows "Covering for X until
@@ -8,6 +9,8 @@ clients on a page; ``{% cover_badge client covering %}`` then shows "Covering fo
 from collections.abc import Iterable
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
 
 from clients.models import Client, Cover, CoveredClient
 from placements.selectors import HousingStatus
@@ -53,3 +56,21 @@ def housing_label(value) -> str:
         return HousingStatus(value).label
     except ValueError:
         return ""
+
+
+@register.simple_tag
+def due_date(day):
+    """A due date; once it has passed, highlighted and saying by how many days (in words, not
+    only in colour): ``2025-03-03 (11 days overdue)``."""
+    if not day:
+        return "—"
+    late = (timezone.localdate() - day).days
+    if late <= 0:
+        return format_html('<time datetime="{0}">{0}</time>', day.isoformat())
+    return format_html(
+        '<span class="date-overdue"><time datetime="{0}">{0}</time> '
+        '<span class="overdue-by">({1} day{2} overdue)</span></span>',
+        day.isoformat(),
+        late,
+        "" if late == 1 else "s",
+    )

@@ -26,6 +26,7 @@ def pages(program):
         reverse("caseloads:case_manager", args=[cm]),
         reverse("caseloads:cover_create", args=[cm]),
         reverse("caseloads:reassign") + f"?clients={program.client.pk}",
+        reverse("caseloads:clients") + f"?show=not_contacted&case_manager={cm}",
     ]
 
 

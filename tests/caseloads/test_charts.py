@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from housingfirst import charts
 
 
@@ -66,3 +68,52 @@ def test_percent_formatting():
     assert charts.percent(None) == "—"
     assert charts.percent(2 / 3) == "67%"
     assert charts.percent(0) == "0%"
+
+
+def test_bar_says_what_its_share_rests_on_and_when_few_people():
+    svg = charts.bar_chart(
+        chart_id="c",
+        title="t",
+        description="d",
+        bars=[
+            charts.Bar("Six months", 100, "100%", count="3 of 3", few=True),
+            charts.Bar("Twelve months", 80, "80%", count="40 of 50"),
+        ],
+        max_value=100,
+    )
+    assert '<text class="chart-n" x="0" y="61" font-size="12">3 of 3, few people</text>' in svg
+    assert ">40 of 50</text>" in svg and "40 of 50, few" not in svg
+    assert svg.count('class="chart-bar few"') == 1
+    # The count has its own line under the bar: rows are taller than without counts.
+    assert 'viewBox="0 0 360 144"' in svg
+
+
+@pytest.mark.parametrize(
+    ("largest", "step", "top"),
+    [(0, 1, 1), (3, 1, 3), (5, 1, 5), (11, 2, 12), (20, 5, 20), (31, 10, 40), (2002, 500, 2500)],
+)
+def test_line_chart_scale_fits_its_data(largest, step, top):
+    assert charts.scale_steps(largest) == (step, top)
+
+
+def test_line_chart_axis_is_round_and_every_label_is_inside_the_picture():
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    values = [13, 13, 13, 15, 15, 17, 17, 17, 18, 19, 20, 11]
+    svg = charts.line_chart(
+        chart_id="line", title="t", description="d", points=list(zip(months, values, strict=True))
+    )
+    ticks = re.findall(
+        r'class="chart-axis" x="[\d.]+" y="[\d.]+" font-size="12" '
+        r'text-anchor="end">([\d.]+)</text>',
+        svg,
+    )
+    assert ticks == ["0", "5", "10", "15", "20"]
+    last = re.search(r'class="chart-axis" x="([\d.]+)"[^>]*text-anchor="middle">Dec</text>', svg)
+    assert float(last.group(1)) + 3 * 7 / 2 <= charts.WIDTH  # half of "Dec" fits on the right
+
+
+def test_line_chart_of_a_small_caseload_does_not_waste_half_its_height():
+    svg = charts.line_chart(
+        chart_id="line", title="t", description="d", points=[("Jan", 9), ("Feb", 11)]
+    )
+    assert ">12</text>" in svg and ">20</text>" not in svg

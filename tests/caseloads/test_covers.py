@@ -369,3 +369,47 @@ def test_reassignment_to_the_covering_colleague_keeps_their_access(clock, progra
     )
     assert can_open(login, program.teammate, program.client)
     assert not can_open(login, program.case_manager, program.client)
+
+
+# "End this cover", with a way back that is not "Cancel" --------------------------------------
+
+
+def test_ending_a_cover_is_named_for_what_it_does_with_a_way_back(clock, program, login):
+    arranged = cover(program, starts_on=TODAY, ends_on=TODAY + timedelta(days=10))
+    url = reverse("caseloads:cover_end", args=[arranged.pk])
+    text = login(program.supervisor).get(url).content.decode()
+
+    assert '<button type="submit" class="button danger">End this cover</button>' in text
+    assert f'<a href="{reverse("caseloads:covers")}" class="button">Keep the cover</a>' in text
+    assert "Cancel" not in text
+    list_page = login(program.supervisor).get(reverse("caseloads:covers")).content.decode()
+    assert ">End this cover<span" in list_page and "Cancel" not in list_page
+
+
+def test_an_upcoming_cover_also_ends_rather_than_cancels(clock, program, login):
+    later = cover(program, starts_on=TODAY + timedelta(days=3), ends_on=TODAY + timedelta(days=10))
+    text = login(program.supervisor).get(reverse("caseloads:cover_end", args=[later.pk]))
+    text = text.content.decode()
+    assert "End this cover before it starts?" in text and "Cancel" not in text
+    assert "Keep the cover" in text
+
+
+def test_keep_the_cover_goes_back_to_the_caseload_it_came_from(clock, program, login):
+    arranged = cover(program, starts_on=TODAY, ends_on=TODAY + timedelta(days=10))
+    caseload = reverse("caseloads:case_manager", args=[program.case_manager.pk])
+    browser = login(program.supervisor)
+    page = browser.get(caseload).content.decode()
+    end_url = reverse("caseloads:cover_end", args=[arranged.pk])
+    assert f'href="{end_url}?next={caseload}">End this cover' in page
+
+    text = browser.get(end_url, {"next": caseload}).content.decode()
+    assert f'<a href="{caseload}" class="button">Keep the cover</a>' in text
+    assert Cover.objects.get().ended_at is None  # looking is not ending
+
+    # Another site is never a way back.
+    text = browser.get(end_url, {"next": "https://example.org/"}).content.decode()
+    assert 'href="https://example.org/"' not in text
+    assert f'<a href="{reverse("caseloads:covers")}" class="button">Keep the cover</a>' in text
+
+    response = browser.post(end_url, {"reason": "Back early", "next": caseload})
+    assert response.status_code == 302 and response["Location"] == caseload

@@ -215,3 +215,69 @@ def test_drill_down_shows_each_clients_figures(team, program, login):
     assert clients["Hal"].overdue_reminders == 1
     assert clients["Sam"].housing_status == "searching"
     assert clients["Cleo"].open_referrals == 0
+
+
+# Every count links to the clients (or reminders) behind it -----------------------------------
+
+
+def listed(browser, url) -> list:
+    response = browser.get(url)
+    assert response.status_code == 200
+    return list(response.context["page"].paginator.object_list)
+
+
+def test_every_tile_on_the_caseloads_page_links_to_as_many_as_it_counts(team, program, login):
+    browser = login(program.supervisor)
+    response = browser.get(reverse("caseloads:overview"))
+    text = response.content.decode()
+    totals = response.context["totals"]
+    base = reverse("caseloads:clients")
+    tiles = {
+        "active": totals.caseload,
+        "housed": totals.housed,
+        "searching": totals.searching,
+        "not_contacted": totals.not_contacted,
+        "overdue_reminders": totals.overdue_reminders,
+    }
+    for show, count in tiles.items():
+        url = f"{base}?show={show}&case_manager=any"
+        assert f'href="{url.replace("&", "&amp;")}"' in text, show
+        assert len(listed(browser, url)) == count, show
+    assert f'href="{reverse("caseloads:unassigned")}"' in text
+
+    # Worked by hand in ``team``: the people behind the counts.
+    names = {c.first_name for c in listed(browser, f"{base}?show=not_contacted&case_manager=any")}
+    assert names == {"Sam", "Cleo", "Tom"}
+    assert {c.first_name for c in listed(browser, f"{base}?show=housed&case_manager=any")} == {
+        "Rosa",
+        "Hal",
+    }
+    reminders = listed(browser, f"{base}?show=overdue_reminders&case_manager=any")
+    assert sorted((r.client.first_name, r.kind) for r in reminders) == [
+        ("Hal", Kind.NO_CONTACT),
+        ("Rosa", Kind.LEASE_ENDING),
+        ("Rosa", Kind.VISIT_DUE),
+    ]
+
+
+def test_each_count_of_the_table_links_to_that_case_managers_list(team, program, login):
+    browser = login(program.supervisor)
+    text = browser.get(reverse("caseloads:overview")).content.decode()
+    base = reverse("caseloads:clients")
+    own, mate = program.case_manager.pk, program.teammate.pk
+    expected = {
+        (own, "active"): 5,
+        (own, "housed"): 2,
+        (own, "searching"): 1,
+        (own, "not_contacted"): 2,
+        (own, "overdue_reminders"): 2,
+        (mate, "active"): 1,
+        (mate, "not_contacted"): 1,
+        (mate, "overdue_reminders"): 1,
+    }
+    for (person, show), count in expected.items():
+        url = f"{base}?show={show}&case_manager={person}"
+        assert f'href="{url.replace("&", "&amp;")}"' in text, (person, show)
+        assert len(listed(browser, url)) == count, (person, show)
+    # A zero is not a link.
+    assert f"{base}?show=housed&amp;case_manager={mate}" not in text

@@ -167,7 +167,34 @@ def test_outcomes_page_has_accessible_charts_each_beside_its_table(outcomes_data
         assert labelled_by == f"{chart_id}-title {chart_id}-desc"
         assert f'<title id="{chart_id}-title">' in section
         assert f'<desc id="{chart_id}-desc">' in section
-        assert "<table" in section and "<caption>" in section
+        assert "<table" in section and "<caption" in section
     assert "50%" in sections[0] and "67%" in sections[0]
     assert "67%" in sections[2] and "50%" in sections[2]
     assert "Team A" in text
+
+
+def test_outcome_bars_say_what_each_share_rests_on(outcomes_data, program, login):
+    text = login(program.supervisor).get(reverse("caseloads:outcomes")).content.decode()
+    sections = re.findall(r'<section class="card outcome".*?</section>', text, re.S)
+    retention, referrals = sections[0], sections[2]
+    # Retention: 2 of 4 at 6 months, 2 of 3 at 12; both rest on few people.
+    assert ">2 of 4, few people</text>" in retention
+    assert ">2 of 3, few people</text>" in retention
+    assert "Housed 6 months after moving in: 50% (2 of 4, few people)" in retention
+    assert retention.count('<span class="few-people">(few people)</span>') == 2
+    assert "Few people: a share of fewer than 10 people" in retention
+    # Mental health: 2 accepted of 3 decided (67%), 1 completed of 2 accepted (50%).
+    assert ">2 of 3, few people</text>" in referrals
+    assert ">1 of 2, few people</text>" in referrals
+    assert "Mental health: accepted: 67% (2 of 3, few people)" in referrals
+    assert 'class="chart-bar few"' in referrals
+
+
+def test_a_share_of_ten_or_more_people_is_not_called_few():
+    from caseloads.selectors import FEW_PEOPLE
+    from caseloads.views import _share
+
+    assert FEW_PEOPLE == 10
+    assert _share(3, 3) == {"value": 100, "percent": "100%", "count": "3 of 3", "few": True}
+    assert _share(9, 10)["few"] is False and _share(9, 10)["count"] == "9 of 10"
+    assert _share(0, 0) == {"value": None, "percent": "—", "count": "", "few": False}

@@ -409,3 +409,20 @@ def test_a_new_member_is_checked_for_duplicates_like_at_intake(program, enrolled
         .exclude(pk=program.teammate_client.pk)
         .exists()
     )
+
+
+def test_a_client_who_left_can_be_enrolled_again(program, enrolled, login):
+    enrolled.exit_date = enrolled.entry_date + timedelta(days=30)
+    enrolled.destination = 410
+    enrolled.save()
+    browser = login(program.case_manager)
+    assert "Enrol again" in browser.get(url("detail", program.client)).content.decode()
+    today = timezone.localdate()
+    response = browser.post(
+        url("start", program.client),
+        {"project": enrolled.project_id, "entry_date": today.isoformat()},
+    )
+    assert response.status_code == 302
+    assert Enrollment.objects.filter(client=program.client).count() == 2
+    latest = Enrollment.objects.filter(client=program.client).open().get()
+    assert latest.entry_date == today and latest.household != enrolled.household

@@ -48,6 +48,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/audit/test_access_log.py",  # access-log date filters
     "tests/audit/test_change_log.py",  # change-log date filters
     "tests/audit/test_export.py",  # exports by day
+    "tests/caseloads/test_client_table.py",  # overdue visits and reminders, days housed
     "tests/caseloads/test_covers.py",  # covers start and end on local days
     "tests/caseloads/test_figures.py",  # overdue, last contact, days housed
     "tests/caseloads/test_home.py",

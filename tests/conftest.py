@@ -63,6 +63,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/plans/test_pages.py",  # review dates
     "tests/plans/test_review_reminder.py",  # review due dates
     "tests/placements/test_client_page.py",
+    "tests/placements/test_client_page_top.py",  # overdue visit at the top
     "tests/placements/test_pages.py",
     "tests/placements/test_stability.py",  # days housed, retention
     "tests/placements/test_validation.py",  # dates not in the future

@@ -1,4 +1,5 @@
-"""Forms of the caseload review: reassignment, cover, and ending a cover.
+"""Forms of the caseload review: reassignment, cover, ending a cover; and the client table's
+search, filters and sort.
 
 Client ids posted by the bulk forms are checked before any form (``caseloads.
 clients_for_review``): one id out of scope answers 404 for the whole request. The forms below
@@ -10,9 +11,14 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from clients.forms import ClientSearchForm
+from clients.models import Client
 from housingfirst.forms import DateInput
 from housingfirst.people import person_name
 from housingfirst.submissions import SingleSubmissionForm
+from placements.selectors import HousingStatus
+
+from .selectors import CLIENT_SORTS
 
 MAX_COVER_DAYS = 366
 
@@ -117,3 +123,63 @@ class CoverEndForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: back from leave. Recorded in the access history.",
     )
+
+
+class ClientTableForm(ClientSearchForm):
+    """Search, filters and sort of a client table (``caseloads.selectors.client_table``).
+
+    Every field is optional; a value that is not one of the choices is an error on its field
+    and that field alone is ignored."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Client.Status.choices],
+    )
+    housing = forms.ChoiceField(
+        label="Housing",
+        required=False,
+        choices=[("", "Any housing"), *HousingStatus.choices],
+    )
+    overdue = forms.ChoiceField(
+        label="Overdue",
+        required=False,
+        choices=[
+            ("", "Overdue or not"),
+            ("any", "A visit or a reminder overdue"),
+            ("visit", "Home visit overdue"),
+            ("reminder", "A reminder overdue"),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, how.heading) for key, how in CLIENT_SORTS.items()],
+    )
+    order = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[
+            ("asc", "A to Z, oldest or smallest first"),
+            ("desc", "Z to A, newest or largest first"),
+        ],
+    )
+
+    FILTERS = ("status", "housing", "overdue")
+
+    def choices(self) -> dict:
+        """What the table shows: the valid values, defaults for the rest."""
+        if self.is_bound:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "query": data.get("q") or "",
+            "status": data.get("status") or "",
+            "housing": data.get("housing") or "",
+            "overdue": data.get("overdue") or "",
+            "sort": data.get("sort") or "name",
+            "descending": data.get("order") == "desc",
+        }
+
+    def filtering(self) -> bool:
+        return any(self.choices()[name] for name in self.FILTERS)

@@ -24,6 +24,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -34,6 +36,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -320,9 +323,18 @@ def unassigned_clients(user) -> QuerySet:
     )
 
 
-def with_review_figures(clients: QuerySet, user) -> QuerySet:
-    """Per-client figures for the drill-down list: housing status, last contact, next visit,
-    open referrals and overdue reminders, all as annotations (no query per row)."""
+def with_review_figures(clients: QuerySet, user, *, today: date | None = None) -> QuerySet:
+    """Per-client figures of a caseload table, all as annotations (no query per row): the
+    supervisor's drill-down into one caseload and the case manager's own table both read them.
+
+    - ``housing_status``, ``days_housed`` (``placements.selectors.with_housing_stability``);
+    - ``last_contact_at``, ``next_visit_due`` (``placements.visits.with_visit_schedule``) and
+      ``visit_overdue``: the next visit was due before today;
+    - ``open_referrals``: referrals not yet final that this person may see;
+    - ``open_reminders``: the client's reminders not closed yet (snoozed ones too), and
+      ``overdue_reminders``: those of them past their day to act on.
+    """
+    today = today or timezone.localdate()
     open_referrals = (
         Referral.objects.visible_to(user)
         .open()
@@ -332,18 +344,152 @@ def with_review_figures(clients: QuerySet, user) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    overdue = (
-        overdue_reminders()
+    open_reminders = (
+        Reminder.objects.pending()
         .filter(client=OuterRef("pk"))
         .order_by()
         .values("client")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return with_visit_schedule(with_housing_stability(clients)).annotate(
-        open_referrals=_subquery_count(open_referrals),
-        overdue_reminders=_subquery_count(overdue),
+    overdue = (
+        overdue_reminders(today)
+        .filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return (
+        with_visit_schedule(with_housing_stability(clients, as_of=today))
+        .annotate(
+            open_referrals=_subquery_count(open_referrals),
+            open_reminders=_subquery_count(open_reminders),
+            overdue_reminders=_subquery_count(overdue),
+        )
+        .annotate(
+            visit_overdue=Case(
+                When(next_visit_due__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+# The client table: sorts and filters over those figures, in SQL ------------------------------
+
+
+@dataclass(frozen=True)
+class ClientSort:
+    heading: str
+    fields: tuple  # field names or expressions, ascending
+    largest_first: bool = False  # the first click sorts descending
+    nulls_first: bool = False  # an empty value sorts as the smallest (never reached: oldest)
+
+
+HOUSING_ORDER = Case(
+    When(housing_status=HousingStatus.HOUSED, then=Value(0)),
+    When(housing_status=HousingStatus.SEARCHING, then=Value(1)),
+    When(housing_status=HousingStatus.NO_PLACEMENT, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+# Column key -> how it sorts. The table's headings follow this order.
+CLIENT_SORTS = {
+    "name": ClientSort("Name", ("last_name", "first_name")),
+    "housing": ClientSort("Housing", (HOUSING_ORDER,)),
+    "days_housed": ClientSort("Days housed", ("days_housed",), largest_first=True),
+    "last_contact": ClientSort("Last contact", ("last_contact_at",), nulls_first=True),
+    "next_visit": ClientSort("Next visit due", ("next_visit_due",)),
+    "open_reminders": ClientSort("Open reminders", ("open_reminders",), largest_first=True),
+    "open_referrals": ClientSort("Open referrals", ("open_referrals",), largest_first=True),
+}
+
+OVERDUE_FILTERS = {
+    "any": Q(visit_overdue=True) | Q(overdue_reminders__gt=0),
+    "visit": Q(visit_overdue=True),
+    "reminder": Q(overdue_reminders__gt=0),
+}
+
+
+def client_table(
+    clients: QuerySet,
+    user,
+    *,
+    status: str = "",
+    housing: str = "",
+    overdue: str = "",
+    sort: str = "name",
+    descending: bool = False,
+) -> QuerySet:
+    """Clients with their figures (``with_review_figures``), filtered and sorted in SQL, so a
+    page of the table costs the same few queries for ten clients or thousands.
+
+    ``status``: a Client.Status value; ``housing``: a HousingStatus value; ``overdue``: a key
+    of OVERDUE_FILTERS; ``sort``: a key of CLIENT_SORTS. Empty values do not filter.
+    """
+    rows = with_review_figures(clients, user)
+    if status:
+        rows = rows.filter(status=status)
+    if housing:
+        rows = rows.filter(housing_status=housing)
+    if overdue in OVERDUE_FILTERS:
+        rows = rows.filter(OVERDUE_FILTERS[overdue])
+    how = CLIENT_SORTS.get(sort, CLIENT_SORTS["name"])
+    ordering = []
+    for field_or_expression in how.fields:
+        expression = (
+            F(field_or_expression) if isinstance(field_or_expression, str) else field_or_expression
+        )
+        # An empty last contact (never reached) sorts as the oldest; other empty values
+        # (no visit schedule before a move-in) come last whichever way the column is sorted.
+        nulls = {"nulls_first": True} if how.nulls_first and not descending else {}
+        nulls = nulls or {"nulls_last": True}
+        ordering.append(expression.desc(**nulls) if descending else expression.asc(**nulls))
+    return rows.order_by(*ordering, "last_name", "first_name", "pk")
+
+
+def client_table_columns(sort: str, descending: bool, query: str | None) -> list[dict]:
+    """The table's headings; with ``query`` (the page's other parameters, urlencoded), each
+    links to sorting by it, flipping the order when it is the current one."""
+    columns = []
+    for key, how in CLIENT_SORTS.items():
+        current = key == sort
+        column = {
+            "key": key,
+            "heading": how.heading,
+            "aria_sort": ("descending" if descending else "ascending") if current else "",
+            "query": None,
+        }
+        if query is not None:
+            flip = not descending if current else how.largest_first
+            order = "desc" if flip else "asc"
+            column["query"] = (
+                f"{query}&sort={key}&order={order}" if query else (f"sort={key}&order={order}")
+            )
+        columns.append(column)
+    return columns
+
+
+HOME_TABLE_LENGTH = 10
+
+
+def case_manager_home(user) -> dict:
+    """A case manager's caseload on their home page: the active clients they hold, those whose
+    visit is due soonest (overdue first) on top, with the table's figures."""
+    own = Client.objects.visible_to(user).primary().filter(case_manager=user)
+    active = own.filter(status=Client.Status.ACTIVE)
+    rows = client_table(active.select_related("case_manager", "team"), user, sort="next_visit")[
+        :HOME_TABLE_LENGTH
+    ]
+    return {
+        "caseload": list(rows),
+        "caseload_size": own.count(),
+        "caseload_active": active.count(),
+        "caseload_columns": client_table_columns("next_visit", False, None),
+    }
 
 
 def _subquery_count(queryset):

@@ -139,7 +139,10 @@ class ClientSearchForm(forms.Form):
         label="Search clients",
         required=False,
         max_length=100,
-        help_text="Name, preferred name, or date of birth (YYYY-MM-DD or MM/DD/YYYY).",
+        help_text=(
+            "Name (a former one too), preferred name, date of birth (YYYY-MM-DD or "
+            "MM/DD/YYYY), phone number, or the last four digits of the SSN."
+        ),
     )
 
 

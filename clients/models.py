@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Replace
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from guardian.shortcuts import get_objects_for_user
@@ -114,23 +115,45 @@ class ClientQuerySet(models.QuerySet):
         return self.exclude(models.Exists(linked))
 
     def search(self, query: str):
-        """Match name, preferred name, or a birth date typed as YYYY-MM-DD or MM/DD/YYYY."""
+        """Match a name (first, last or preferred, now or formerly: the record's history keeps
+        earlier names), a birth date typed as YYYY-MM-DD or MM/DD/YYYY, a phone number typed
+        with or without separators, or the last four digits of the SSN."""
         query = query.strip()
         if not query:
             return self
         from .forms import parse_search_date
 
-        condition = Q()
+        names = Q()
         for word in query.split():
-            condition &= (
+            names &= (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(preferred_name__icontains=word)
             )
+        former_names = self.model.history.filter(names).values("id")
+        condition = names | Q(pk__in=former_names)
         birth_date = parse_search_date(query)
         if birth_date:
             condition |= Q(date_of_birth=birth_date)
+        digits = "".join(character for character in query if character.isdigit())
+        if len(digits) >= 4 and all(c.isdigit() or c in PHONE_PUNCTUATION for c in query):
+            condition |= Q(phone_digits__contains=digits)
+            if len(digits) == 4:
+                condition |= Q(ssn__endswith=digits)
+            return self.annotate(phone_digits=phone_digits("phone")).filter(condition)
         return self.filter(condition)
+
+
+PHONE_PUNCTUATION = " -().+/"
+
+
+def phone_digits(field: str):
+    """The digits of a phone number field, in SQL (numbers are typed freely: "(555) 010-0188",
+    "555.010.0188"), so that a search for "5550100188" or "0188" finds them."""
+    expression = models.F(field)
+    for character in PHONE_PUNCTUATION:
+        expression = Replace(expression, models.Value(character), models.Value(""))
+    return expression
 
 
 class Client(VersionedModel):

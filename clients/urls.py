@@ -2,10 +2,10 @@ from django.urls import path
 
 from . import views
 
-# Included under the "clients" namespace by ``pages.client_urls``, which adds the client page
-# (``clients:detail``): that page composes several apps, so it lives in the layer above.
+# Included under the "clients" namespace by ``pages.client_urls``, which adds the client list
+# (``clients:list``, a table of figures from several apps) and the client page
+# (``clients:detail``): those compose several apps, so they live in the layer above.
 urlpatterns = [
-    path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
     path("duplicates/", views.duplicate_list, name="duplicates"),
     path(

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,27 +15,11 @@ from .access import can_change_clients, get_client_for, parse_id, supervised_tea
 from .forms import (
     ClientLinkForm,
     ClientProfileForm,
-    ClientSearchForm,
     ClientUnlinkForm,
     DuplicateDismissForm,
     IntakeForm,
 )
 from .models import Client, ClientLink, DuplicatePair, Team
-
-
-def client_list(request):
-    form = ClientSearchForm(request.GET or None)
-    clients = (
-        Client.objects.visible_to(request.user).primary().select_related("case_manager", "team")
-    )
-    if form.is_valid():
-        clients = clients.search(form.cleaned_data["q"])
-    page = Paginator(clients, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "clients/list.html",
-        {"form": form, "page": page, "can_add": can_change_clients(request.user)},
-    )
 
 
 def _intake_choices(user):

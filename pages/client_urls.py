@@ -1,5 +1,6 @@
-"""``/clients/…`` under one namespace, "clients": the client app's own pages (list, intake,
-profile, history) and the client page, which composes several apps and so lives here."""
+"""``/clients/…`` under one namespace, "clients": the client app's own pages (intake, profile,
+history) and the two pages that compose several apps and so live here: the client list (a
+table of housing, contact, reminder and referral figures) and the client page."""
 
 from django.urls import path
 
@@ -10,6 +11,7 @@ from . import views
 app_name = "clients"
 
 urlpatterns = [
+    path("", views.client_list, name="list"),
     *client_app_patterns,
     path("<int:client_id>/", views.client_detail, name="detail"),
 ]

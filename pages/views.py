@@ -1,14 +1,22 @@
-"""Pages that compose several apps: each role's home and the client page.
+"""Pages that compose several apps: each role's home, the client list and the client page.
 
 Each domain app offers its part as a small context function (``housing_context``,
 ``client_referral_section``, ``client_reminder_section``, ``supervisor_home``); these views put
 the parts together. Nothing below this layer imports it.
 """
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from appointments.views import client_appointment_section, home_appointments
-from caseloads.selectors import supervisor_home
+from caseloads.forms import ClientTableForm
+from caseloads.selectors import (
+    case_manager_home,
+    client_table,
+    client_table_columns,
+    supervisor_home,
+)
 from casenotes.views import client_note_section
 from clients.access import can_change_clients, get_client_for
 from clients.models import Client
@@ -29,15 +37,7 @@ def home(request):
     role = role_of(request.user)
     context = {"role": role}
     if role is Role.CASE_MANAGER:
-        context["caseload"] = (
-            Client.objects.filter(case_manager=request.user)
-            .primary()
-            .select_related("team")
-            .order_by("last_name", "first_name")[:50]
-        )
-        context["caseload_size"] = (
-            Client.objects.filter(case_manager=request.user).primary().count()
-        )
+        context.update(case_manager_home(request.user))
         context.update(home_reminders(request.user))
         context.update(home_appointments(request))
     elif role is Role.SUPERVISOR:
@@ -48,6 +48,52 @@ def home(request):
         context["latest_access"] = changelog.access_log_page(changelog.Filters(), size=10).items
         log_protected_entries(request, context["latest_changes"], "Home page: latest changes")
     return render(request, "home.html", context)
+
+
+def client_list(request):
+    """The clients this person may see, as a table of figures (housing, days housed, last
+    contact, next visit due, open reminders and referrals), searchable, filterable, sortable
+    and paginated: a case manager's working view of their caseload."""
+    form = ClientTableForm(request.GET or None)
+    choices = form.choices()
+    clients = (
+        Client.objects.visible_to(request.user).primary().select_related("case_manager", "team")
+    )
+    if choices["query"]:
+        clients = clients.search(choices["query"])
+    rows = client_table(
+        clients,
+        request.user,
+        status=choices["status"],
+        housing=choices["housing"],
+        overdue=choices["overdue"],
+        sort=choices["sort"],
+        descending=choices["descending"],
+    )
+    page = Paginator(rows, settings.CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Links keep the search and filters: headings change the sort, pages keep it too.
+    kept = request.GET.copy()
+    for name in ("page", "sort", "order"):
+        kept.pop(name, None)
+    paged = kept.copy()
+    paged["sort"] = choices["sort"]
+    paged["order"] = "desc" if choices["descending"] else "asc"
+    return render(
+        request,
+        "clients/list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_add": can_change_clients(request.user),
+            "columns": client_table_columns(
+                choices["sort"], choices["descending"], kept.urlencode()
+            ),
+            "page_query": paged.urlencode(),
+            "filtering": form.filtering(),
+            "searching": bool(choices["query"]),
+            "show_case_manager": role_of(request.user) is not Role.CASE_MANAGER,
+        },
+    )
 
 
 def client_detail(request, client_id):

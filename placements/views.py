@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients.access import get_client_for
 from housingfirst.history import change_entries
+from housingfirst.redirects import safe_next_url
 from housingfirst.refusals import refuse_form
 from housingfirst.submissions import single_submission
 from housingfirst.versioning import StaleEdit
@@ -211,12 +212,20 @@ def contact_create(request, client_id):
             note=form.cleaned_data["note"],
         )
         messages.success(request, f"{contact.get_kind_display()} logged.")
-        return _back_to_client(client, "timeline-heading")
+        # Back where the person came from (home's due list), else the top of the client
+        # page, where the confirmation shows beside who the client is and the next visit.
+        return redirect(safe_next_url(request) or reverse("clients:detail", args=[client.pk]))
     title = LOG_TITLES.get(preset, "Log a contact")
     return render(
         request,
         "placements/contact_form.html",
-        {"client": client, "form": form, "title": title, "submit_label": "Save"},
+        {
+            "client": client,
+            "form": form,
+            "title": title,
+            "submit_label": "Save",
+            "next": safe_next_url(request),
+        },
     )
 
 

@@ -49,6 +49,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/audit/test_change_log.py",  # change-log date filters
     "tests/audit/test_export.py",  # exports by day
     "tests/caseloads/test_attention.py",  # overdue dates, the home's lists
+    "tests/caseloads/test_client_table.py",  # overdue visits and reminders, days housed
     "tests/caseloads/test_covers.py",  # covers start and end on local days
     "tests/caseloads/test_figures.py",  # overdue, last contact, days housed
     "tests/caseloads/test_home.py",
@@ -67,6 +68,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/plans/test_pages.py",  # review dates
     "tests/plans/test_review_reminder.py",  # review due dates
     "tests/placements/test_client_page.py",
+    "tests/placements/test_client_page_top.py",  # overdue visit at the top
     "tests/placements/test_pages.py",
     "tests/placements/test_stability.py",  # days housed, retention
     "tests/placements/test_validation.py",  # dates not in the future

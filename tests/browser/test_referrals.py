@@ -18,7 +18,10 @@ def test_offer_a_referral_record_declined_and_see_it_neutrally(program, page, si
     page.get_by_role("link", name="Clients").first.click()
     page.get_by_role("link", name="Rosa Parker").click()
 
-    page.get_by_role("link", name="Offer a referral").click()
+    # From the day's actions at the top of the client page (the Referrals section has one too).
+    page.get_by_role("region", name="How to reach Rosa Parker").get_by_role(
+        "link", name="Offer a referral"
+    ).click()
     page.get_by_label("Employment").check()
     page.get_by_label("Provider").select_option(label="WorkSource Downtown — Employment")
     page.get_by_label("The client asked for it").check()

@@ -89,3 +89,73 @@ def test_one_caseload_runs_the_same_queries_whatever_its_size(program, login):
     small = count_queries(browser, url)
     bulk_caseload(program.case_manager, 300)
     assert count_queries(browser, url) == small
+
+
+def grow_caseload(case_manager, count):
+    """``count`` more clients for one case manager, with placements (a third, some of them
+    with a home visit reminder past due), contacts (half) and referrals (a fifth)."""
+    from reminders.models import Kind, Reminder
+
+    created = bulk_caseload(case_manager, count)
+    today = timezone.localdate()
+    placements = Placement.objects.bulk_create(
+        Placement(
+            client=c,
+            search_started_on=today - timedelta(days=90),
+            move_in_date=today - timedelta(days=40),
+        )
+        for c in created[::3]
+    )
+    Contact.objects.bulk_create(
+        Contact(client=c, made_by=case_manager, occurred_at=timezone.now() - timedelta(days=3))
+        for c in created[::2]
+    )
+    provider = ProviderFactory()
+    Referral.objects.bulk_create(
+        Referral(client=c, provider=provider, service_type="mental_health", requested_by="staff")
+        for c in created[::5]
+    )
+    Reminder.objects.bulk_create(
+        Reminder(
+            client=p.client,
+            placement=p,
+            kind=Kind.VISIT_DUE,
+            due_on=today - timedelta(days=2),
+            assigned_to=case_manager,
+        )
+        for p in placements[::2]
+    )
+    return created
+
+
+CASE_MANAGER_TABLES = [
+    ("clients:list", {}),
+    ("clients:list", {"sort": "next_visit", "order": "asc"}),
+    ("clients:list", {"status": "active", "housing": "housed", "overdue": "any"}),
+    ("clients:list", {"q": "Bulk1", "sort": "open_reminders", "order": "desc"}),
+    ("home", {}),
+]
+
+
+@pytest.mark.parametrize("url_name, params", CASE_MANAGER_TABLES)
+def test_case_manager_table_runs_the_same_queries_for_10_and_2000_clients(
+    program, login, url_name, params
+):
+    browser = login(program.case_manager)
+    url = reverse(url_name)
+    grow_caseload(program.case_manager, 9)  # 10 clients with Rosa
+    browser.get(url, params)  # warm caches (content types, permissions)
+    with CaptureQueriesContext(connection) as small:
+        response = browser.get(url, params)
+    assert response.status_code == 200
+
+    grow_caseload(program.case_manager, 1990)  # 2,000 clients
+
+    with CaptureQueriesContext(connection) as large:
+        response = browser.get(url, params)
+    assert response.status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large]
+    if url_name == "clients:list" and not params:
+        assert response.context["page"].paginator.count == 2000
+    if url_name == "home":
+        assert response.context["caseload_active"] == 2000

@@ -3,7 +3,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
-from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.forms import DateInput, ModelForm, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
 from .models import Consent, Provider, Referral, ServiceType
@@ -34,7 +34,7 @@ class ProviderChoiceField(forms.ModelChoiceField):
             )
 
 
-class ReferralOfferForm(SingleSubmissionForm, forms.ModelForm):
+class ReferralOfferForm(SingleSubmissionForm, ModelForm):
     """Offer a referral. The client comes from the page address, never from the form."""
 
     provider = ProviderChoiceField()
@@ -146,7 +146,7 @@ class ReferralNotesForm(VersionedModelForm):
         return follow_up_on
 
 
-class ConsentForm(SingleSubmissionForm, forms.ModelForm):
+class ConsentForm(SingleSubmissionForm, ModelForm):
     provider = ProviderChoiceField()
 
     class Meta:
@@ -188,7 +188,7 @@ class RevokeConsentForm(forms.Form):
         return revoked_on
 
 
-class ProviderForm(SingleSubmissionForm, forms.ModelForm):
+class ProviderForm(SingleSubmissionForm, ModelForm):
     services = forms.MultipleChoiceField(
         label="Services offered",
         choices=ServiceType.choices,

@@ -148,6 +148,25 @@ def _close(reminders, *, state, by, reason: str) -> None:
         )
 
 
+def _reopen(reminders, *, by, reason: str) -> None:
+    """Closed reminders back to open (an undo), with history."""
+    if not reminders:
+        return
+    for reminder in reminders:
+        reminder.state = Reminder.State.OPEN
+        reminder.snoozed_until = None
+        reminder.closed_at = None
+        reminder.closed_by = None
+        reminder.closed_by_job = ""
+    with acting_person(by or current_person()):
+        bulk_update_with_history(
+            reminders,
+            Reminder,
+            ["state", "snoozed_until", "closed_at", "closed_by", "closed_by_job"],
+            default_change_reason=reason,
+        )
+
+
 def _move(reminders, *, reason: str) -> None:
     if reminders:
         bulk_update_with_history(reminders, Reminder, ["assigned_to"], default_change_reason=reason)
@@ -320,6 +339,26 @@ def reminders_referral_moved(*, referral, by=None) -> None:
     )
     _close(pending, state=Reminder.State.RESOLVED, by=by, reason=reason)
     reminders_client_changed(client_id=referral.client_id, by=by, reason=reason)
+
+
+def reminders_referral_step_undone(*, referral, since, by=None) -> int:
+    """A referral's step was taken back: the follow-ups that step resolved are open again
+    (if the referral is still open), and the rest follows the rules."""
+    reopened = []
+    if referral.is_open:
+        reopened = list(
+            Reminder.objects.filter(
+                referral_id=referral.pk,
+                kind=Kind.REFERRAL_FOLLOW_UP,
+                state=Reminder.State.RESOLVED,
+                closed_at__gte=since,
+            )
+        )
+        _reopen(reopened, by=by, reason="Open again: the referral's step was undone")
+    reminders_client_changed(
+        client_id=referral.client_id, by=by, reason="Resolved: the referral's step was undone"
+    )
+    return len(reopened)
 
 
 def reminders_client_reassigned(*, client: Client, case_manager, reason: str = "") -> int:

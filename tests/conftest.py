@@ -68,6 +68,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/placements/test_visits.py",  # visit rhythm
     "tests/referrals/test_consents.py",  # consents current, expiring
     "tests/referrals/test_pages.py",
+    "tests/referrals/test_undo.py",  # ten minutes of undo, follow-ups due today
     "tests/referrals/test_workflow.py",
     "tests/reminders/test_digest.py",  # one digest a local day
     "tests/reminders/test_jobs.py",

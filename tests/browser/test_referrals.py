@@ -5,6 +5,7 @@ recorded by mistake is undone."""
 
 import os
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -114,7 +115,7 @@ def test_from_offer_to_sent_without_leaving_the_referral(program, page, sign_in)
     today = timezone.localdate()
     page.get_by_label("What may be shared, and why").fill("Contact details and work goals.")
     page.get_by_label("Signed on").fill(today.isoformat())
-    page.get_by_label("Expires on").fill(today.replace(year=today.year + 1).isoformat())
+    page.get_by_label("Expires on").fill((today + timedelta(days=365)).isoformat())
     screenshot(page, "referral-3-release")
     page.get_by_role("button", name="Record consent").click()
 

@@ -1,6 +1,4 @@
-from django import forms
-
-from housingfirst.forms import DateTimeInput, VersionedModelForm
+from housingfirst.forms import DateTimeInput, ModelForm, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
 from .models import Appointment
@@ -9,7 +7,7 @@ FIELDS = ["starts_at", "what", "place", "already_happened"]
 WIDGETS = {"starts_at": DateTimeInput()}
 
 
-class AppointmentForm(SingleSubmissionForm, forms.ModelForm):
+class AppointmentForm(SingleSubmissionForm, ModelForm):
     class Meta:
         model = Appointment
         fields = FIELDS

@@ -53,6 +53,18 @@ def appointment_record_for_referral(*, referral, by) -> Appointment:
     return appointment
 
 
+def appointment_remove_for_referral(*, referral, since, by, reason: str) -> int:
+    """The referral's "appointment scheduled" step was taken back: the appointment that step
+    put on the calendar (made at or after ``since``) goes, with a history entry."""
+    removed = 0
+    with acting_person(by), change_reason(reason):
+        for appointment in Appointment.objects.filter(referral=referral, created_at__gte=since):
+            appointment.delete()
+            removed += 1
+            _announce(appointment, by, "Resolved: appointment removed")
+    return removed
+
+
 @transaction.atomic
 def calendar_feed_rotate(*, user) -> CalendarFeed:
     """Turn the feed on, or give it a new secret URL: the old one stops working at once."""

@@ -1,12 +1,12 @@
 from django import forms
 
-from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.forms import DateInput, ModelForm, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
 from .models import NOTE_MAX_LENGTH, Addendum, Note, Topic
 
 
-class _NoteFields(forms.ModelForm):
+class _NoteFields(ModelForm):
     class Meta:
         model = Note
         fields = ["written_on", "topic", "contact", "text", "is_protected"]
@@ -35,7 +35,7 @@ class NoteEditForm(_NoteFields, VersionedModelForm):
     pass
 
 
-class AddendumForm(SingleSubmissionForm, forms.ModelForm):
+class AddendumForm(SingleSubmissionForm, ModelForm):
     class Meta:
         model = Addendum
         fields = ["text"]

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from django import forms
 
-from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.forms import DateInput, ModelForm, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
 from .duplicates import possible_duplicates
@@ -63,7 +63,7 @@ def parse_search_date(text: str) -> date | None:
 MATCHES_SHOWN = 5
 
 
-class IntakeForm(SingleSubmissionForm, forms.ModelForm):
+class IntakeForm(SingleSubmissionForm, ModelForm):
     """New client. Supervisors pick the team and (optionally) the case manager."""
 
     case_manager = forms.ModelChoiceField(

@@ -18,12 +18,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import change_reason
 from .audit_log import registry
-from .forms import STALE_EDIT_MESSAGE
+from .forms import STALE_EDIT_MESSAGE, ModelForm
 from .models import AccessLogEntry, AuditChainHead, ChangeLogEntry
 from .versioning import StaleEdit, VersionedModel, current_version, save_versioned
 
 
-class VersionedAdminForm(forms.ModelForm):
+class VersionedAdminForm(ModelForm):
     """The admin's edit form carries the version it was opened at, like every edit page."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -1,6 +1,7 @@
 """Form pieces every app uses: native date inputs and optimistic locking."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .versioning import Merge, StaleEdit, current_version, three_way_merge
 
@@ -19,6 +20,33 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
+class ModelForm(forms.ModelForm):
+    """Every model form of the project: one error per field.
+
+    A model's ``clean()`` states its rules for every caller (services, the admin, imports),
+    so it repeats some that the form field already checks ("Choose the reason for the exit"
+    beside "This field is required."). Django adds the model's messages on top of the
+    field's own, and an empty required field showed two errors. Here a field that already
+    failed its own validation gets no second message from the model, except that the
+    model's words, which say what to do, replace a bare "This field is required.".
+    """
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            kept = {}
+            for name, messages in errors.error_dict.items():
+                own = self._errors.get(name) if name != NON_FIELD_ERRORS else None
+                if own:
+                    if not all(error.code == "required" for error in own.as_data()):
+                        continue
+                    del self._errors[name]
+                kept[name] = messages
+            if not kept:
+                return
+            errors = ValidationError(kept)
+        super()._update_errors(errors)
+
+
 STALE_EDIT_MESSAGE = (
     "Someone else saved this record while you were editing it, so your changes were not saved. "
     "The form below still holds your entries; check them against the record and save again."
@@ -29,7 +57,7 @@ CONFLICT_MESSAGE = (
 )
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(ModelForm):
     """An edit form that carries the version the person started from (``housingfirst.
     versioning``). It saves nothing itself: the view hands ``form.instance`` and
     ``form.cleaned_data["version"]`` to a service, which saves with ``save_versioned``.

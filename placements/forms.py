@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from housingfirst.forms import DateInput, DateTimeInput, VersionedModelForm
+from housingfirst.forms import DateInput, DateTimeInput, ModelForm, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
 from .destinations import RentalSubsidyType, grouped_destination_choices
@@ -41,7 +41,7 @@ WIDGETS = {
 }
 
 
-class ModelRulesForm(forms.ModelForm):
+class ModelRulesForm(ModelForm):
     """Shows every rule the model's clean() breaks, even on a field this form leaves out."""
 
     def _update_errors(self, errors):

@@ -85,10 +85,23 @@ class TimelineEvent:
         return timezone.make_aware(datetime.combine(self.day, moment))
 
 
+def _follows_an_earlier_tenancy(placement: Placement, placements: list[Placement]) -> bool:
+    """A move-in is a rehousing when another tenancy, lived in before this one, had ended by
+    then. The placement's own exit never counts: a first placement is never a rehousing, even
+    when its move-in and exit fall on the same day."""
+    return any(
+        other.pk != placement.pk
+        and other.move_in_date is not None
+        and other.exit_date is not None
+        and other.exit_date <= placement.move_in_date
+        and (other.move_in_date, other.pk) < (placement.move_in_date, placement.pk)
+        for other in placements
+    )
+
+
 def placement_events(placements: list[Placement]) -> list[TimelineEvent]:
     """Milestones of each placement: search started, moved in (or rehoused), placement ended."""
     events = []
-    exits_so_far = sorted(p.exit_date for p in placements if p.exit_date)
     for placement in placements:
         if placement.move_in_date is None or placement.search_started_on < placement.move_in_date:
             events.append(
@@ -101,7 +114,7 @@ def placement_events(placements: list[Placement]) -> list[TimelineEvent]:
                 )
             )
         if placement.move_in_date is not None:
-            rehoused = any(day <= placement.move_in_date for day in exits_so_far)
+            rehoused = _follows_an_earlier_tenancy(placement, placements)
             details = [placement.address]
             if placement.subsidy_type_id:
                 details.append(placement.subsidy_type.name)

@@ -1,6 +1,6 @@
 from django import forms
 
-from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.forms import DateInput, ModelForm, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
 from .models import Goal, Plan, Progress, Step
@@ -16,7 +16,7 @@ def _offered_areas(field, current_id=None):
     field.label = "Area"
 
 
-class GoalForm(SingleSubmissionForm, forms.ModelForm):
+class GoalForm(SingleSubmissionForm, ModelForm):
     class Meta:
         model = Goal
         fields = ["in_their_words", "area", "why_it_matters"]
@@ -41,14 +41,14 @@ class GoalEditForm(VersionedModelForm):
         _offered_areas(self.fields["area"], self.instance.area_id)
 
 
-class StepForm(SingleSubmissionForm, forms.ModelForm):
+class StepForm(SingleSubmissionForm, ModelForm):
     class Meta:
         model = Step
         fields = ["what", "who", "due_on"]
         widgets = {"due_on": DateInput(), "who": forms.RadioSelect}
 
 
-class ProgressForm(SingleSubmissionForm, forms.ModelForm):
+class ProgressForm(SingleSubmissionForm, ModelForm):
     class Meta:
         model = Progress
         fields = ["written_on", "text"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/<int:referral_id>/close/", views.referral_close, name="close"),
     path("referrals/<int:referral_id>/schedule/", views.referral_schedule, name="schedule"),
     path("referrals/<int:referral_id>/edit/", views.referral_edit, name="edit"),
+    path("referrals/<int:referral_id>/undo/", views.referral_undo, name="undo"),
     path("consents/", views.consent_list, name="consents"),
     path("consents/new/", views.consent_new, name="consent_new"),
     path("consents/<int:consent_id>/", views.consent_detail, name="consent_detail"),

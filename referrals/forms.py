@@ -3,23 +3,53 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
-from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.forms import DateInput, ModelForm, VersionedModelForm
 from housingfirst.submissions import SingleSubmissionForm
 
 from .models import Consent, Provider, Referral, ServiceType
 
 
+class ProviderSelect(forms.Select):
+    """A provider list whose options say which services each provider offers
+    (``data-services``), so the offer page can show only those of the chosen service
+    (static/js/provider-filter.js). ``only_service`` hides the others from the start."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.services: dict[str, str] = {}
+        self.only_service: str = ""
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.services, copy.only_service = {}, ""
+        return copy
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        offered = self.services.get(str(value))
+        if offered is not None:
+            option["attrs"]["data-services"] = offered
+            if self.only_service and self.only_service not in offered.split():
+                option["attrs"].update(hidden=True, disabled=True)
+        return option
+
+
 class ProviderChoiceField(forms.ModelChoiceField):
     """Lists active providers; a posted inactive one gets a clear error rather than 'invalid'."""
 
+    widget = ProviderSelect
+
     def __init__(self, **kwargs):
         super().__init__(queryset=Provider.objects.all(), **kwargs)
-        self.choices = self._active_choices  # evaluated when the form renders
 
-    def _active_choices(self):
-        return [("", "Choose a provider")] + [
-            (provider.pk, self.label_from_instance(provider))
-            for provider in Provider.objects.active()
+    def offer_active_providers(self):
+        """List the active providers (one query); called by the form for its own copy."""
+        providers = list(Provider.objects.active())
+        self.widget.services = {
+            str(provider.pk): " ".join(provider.service_types) for provider in providers
+        }
+        self.choices = [("", "Choose a provider")] + [
+            (provider.pk, self.label_from_instance(provider)) for provider in providers
         ]
 
     def label_from_instance(self, provider):
@@ -34,7 +64,7 @@ class ProviderChoiceField(forms.ModelChoiceField):
             )
 
 
-class ReferralOfferForm(SingleSubmissionForm, forms.ModelForm):
+class ReferralOfferForm(SingleSubmissionForm, ModelForm):
     """Offer a referral. The client comes from the page address, never from the form."""
 
     provider = ProviderChoiceField()
@@ -52,11 +82,22 @@ class ReferralOfferForm(SingleSubmissionForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["provider"].offer_active_providers()
         self.fields["provider"].label = "Provider"
+        self.fields["provider"].help_text = "Only providers of the chosen service are listed."
         self.fields["service_type"].label = "Service"
         # Radio buttons without the empty "---------" choice a model field would add.
         self.fields["service_type"].choices = ServiceType.choices
         self.fields["requested_by"].choices = Referral.RequestedBy.choices
+        # Providers of the chosen service only, already on the server (the page also works
+        # without JavaScript); the script follows a change of service at once.
+        self.fields["provider"].widget.only_service = self.chosen_service()
+        self.fields["provider"].widget.attrs["data-service-field"] = self.add_prefix("service_type")
+
+    def chosen_service(self) -> str:
+        value = (self.data if self.is_bound else {}).get(self.add_prefix("service_type"))
+        value = value or self.initial.get("service_type") or ""
+        return value if value in ServiceType.values else ""
 
     def clean_follow_up_on(self):
         follow_up_on = self.cleaned_data.get("follow_up_on")
@@ -91,6 +132,24 @@ class DecisionForm(forms.Form):
         if follow_up_on and follow_up_on < timezone.localdate():
             raise forms.ValidationError("The follow-up date cannot be in the past.")
         return follow_up_on
+
+
+class UndoStepForm(forms.Form):
+    REASONS = {
+        "mistake": "Recorded by mistake",
+        "too_early": "Recorded too early: it has not happened yet",
+        "wrong_referral": "Recorded on the wrong referral",
+    }
+
+    reason = forms.ChoiceField(
+        label="Why undo it?", choices=list(REASONS.items()), widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+
+    def reason_text(self) -> str:
+        reason = self.REASONS[self.cleaned_data["reason"]]
+        note = self.cleaned_data["note"].strip()
+        return f"{reason}: {note}" if note else reason
 
 
 class ScheduleForm(forms.Form):
@@ -146,8 +205,12 @@ class ReferralNotesForm(VersionedModelForm):
         return follow_up_on
 
 
-class ConsentForm(SingleSubmissionForm, forms.ModelForm):
+class ConsentForm(SingleSubmissionForm, ModelForm):
     provider = ProviderChoiceField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].offer_active_providers()
 
     class Meta:
         model = Consent
@@ -188,7 +251,7 @@ class RevokeConsentForm(forms.Form):
         return revoked_on
 
 
-class ProviderForm(SingleSubmissionForm, forms.ModelForm):
+class ProviderForm(SingleSubmissionForm, ModelForm):
     services = forms.MultipleChoiceField(
         label="Services offered",
         choices=ServiceType.choices,

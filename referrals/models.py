@@ -26,6 +26,8 @@ from django.utils import timezone
 from clients.models import Client
 from housingfirst.audit import audit_history
 from housingfirst.roles import PROTECTED_RECORD_ROLES, sees_protected_records  # noqa: F401
+from housingfirst.undo import refusal as undo_refusal
+from housingfirst.undo import undo_open_until
 from housingfirst.versioning import VersionedModel
 
 
@@ -390,6 +392,31 @@ class Referral(VersionedModel):
         """When the current status was reached."""
         field = self.STEP_DATE_FIELDS.get(self.status)
         return getattr(self, field) if field else self.offered_at
+
+    @property
+    def last_step_at(self):
+        """When the last step (after the offer) was recorded, or None if none was."""
+        field = self.STEP_DATE_FIELDS.get(self.status)
+        return getattr(self, field) if field else None
+
+    def undo_refusal(self, user) -> str:
+        """Why ``user`` may not undo the last step, or "" when they may: only the person who
+        recorded it, within ``housingfirst.undo.UNDO_WINDOW``."""
+        if self.status == self.Status.OFFERED:
+            return "There is no step to undo: the offer is the first. Nothing was changed."
+        return undo_refusal(
+            recorded_by_id=self.status_changed_by_id,
+            recorded_at=self.last_step_at,
+            user=user,
+            what=f"the step “{self.get_status_display()}”",
+        )
+
+    def can_undo(self, user) -> bool:
+        return self.undo_refusal(user) == ""
+
+    @property
+    def undo_open_until(self):
+        return undo_open_until(self.last_step_at)
 
     def follow_up_is_overdue(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()

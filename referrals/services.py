@@ -14,9 +14,16 @@ from django.utils import timezone
 
 from clients.models import Client
 from housingfirst.audit import acting_person, change_reason
+from housingfirst.undo import UndoRefused
 from housingfirst.versioning import save_versioned
 
-from .events import consent_changed, referral_moved, referral_notes_changed, referral_offered
+from .events import (
+    consent_changed,
+    referral_moved,
+    referral_notes_changed,
+    referral_offered,
+    referral_step_undone,
+)
 from .models import Consent, Provider, Referral, ServiceType
 
 Status = Referral.Status
@@ -182,6 +189,59 @@ def referral_close(
         close_reason=close_reason,
         outcome_note=outcome_note or None,
     )
+
+
+# What a step may have changed, and what its undo puts back.
+STEP_FIELDS = (
+    "status",
+    "status_changed_by_id",
+    *Referral.STEP_DATE_FIELDS.values(),
+    "consent_id",
+    "close_reason",
+    "appointment_at",
+    "appointment_place",
+    "decision_note",
+    "outcome_note",
+    "follow_up_on",
+)
+HISTORY_SEARCHED = 50
+
+
+def _before_last_step(referral: Referral):
+    """The history rows of the last step: (the row the step wrote, the row before it)."""
+    rows = list(referral.history.order_by("-history_date", "-history_id")[:HISTORY_SEARCHED])
+    for step_row, before in zip(rows, rows[1:], strict=False):
+        if step_row.status == referral.status and before.status != referral.status:
+            return step_row, before
+    return None, None
+
+
+@transaction.atomic
+def referral_undo_step(*, referral: Referral, by, reason: str) -> Referral:
+    """Take back the last step: only the person who recorded it, within the undo window.
+
+    The fields the step changed return to what they were before it (unless someone changed
+    them since); the undo is saved as a new change with its reason, and announced so that
+    what the step made (an appointment, closed follow-ups) follows.
+    """
+    locked = Referral.objects.select_for_update().select_related("provider").get(pk=referral.pk)
+    refused = locked.undo_refusal(by)
+    if refused:
+        raise UndoRefused(refused)
+    step_row, before = _before_last_step(locked)
+    if before is None:
+        raise UndoRefused("The step's earlier state is not in the history. Nothing was changed.")
+    step, step_at = Status(locked.status), locked.last_step_at
+    for field in STEP_FIELDS:
+        made = getattr(step_row, field)
+        if made != getattr(before, field) and getattr(locked, field) == made:
+            setattr(locked, field, getattr(before, field))
+    with acting_person(by), change_reason(f"Undone: “{step.label}” ({reason})"):
+        locked.save()
+        referral_step_undone.announce(
+            sender=Referral, referral=locked, step=step, step_at=step_at, by=by
+        )
+    return locked
 
 
 @transaction.atomic

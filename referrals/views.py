@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.access import can_change_clients, get_client_for
@@ -24,6 +25,7 @@ from housingfirst.history import change_entries
 from housingfirst.refusals import refuse_form
 from housingfirst.roles import Role, role_of, role_required
 from housingfirst.submissions import single_submission
+from housingfirst.undo import UndoRefused
 from housingfirst.versioning import StaleEdit
 
 from . import services
@@ -38,6 +40,7 @@ from .forms import (
     ReferralOfferForm,
     RevokeConsentForm,
     ScheduleForm,
+    UndoStepForm,
 )
 from .models import Consent, Provider, Referral
 
@@ -146,6 +149,7 @@ def referral_detail(request, client_id, referral_id):
     consent = _shown_consent(request, referral)
     _log_protected(request, referral, consent)
     entries = change_entries(Referral.history.filter(id=referral.pk))
+    can_change = can_change_clients(request.user)
     return render(
         request,
         "referrals/detail.html",
@@ -154,12 +158,22 @@ def referral_detail(request, client_id, referral_id):
             "referral": referral,
             "consent": consent,
             "entries": entries,
-            "can_change": can_change_clients(request.user),
+            "can_change": can_change,
             "has_current_consent": referral.status != Status.ACCEPTED
             or Consent.objects.filter(client=client, provider_id=referral.provider_id)
             .current()
             .exists(),
+            "consent_url": _consent_url_for(client, referral),
+            "can_undo": can_change and referral.can_undo(request.user),
         },
+    )
+
+
+def _consent_url_for(client, referral) -> str:
+    """The release form for this referral's provider, coming back to the referral."""
+    return (
+        reverse("client_referrals:consent_new", args=[client.pk])
+        + f"?provider={referral.provider_id}&referral={referral.pk}"
     )
 
 
@@ -167,6 +181,15 @@ def referral_detail(request, client_id, referral_id):
 @single_submission
 def referral_offer(request, client_id):
     client = get_client_for(request.user, client_id, change=True)
+    if request.method == "POST" and "show_providers" in request.POST:
+        # Without JavaScript: the same entries again, the providers of the chosen service.
+        entries = {
+            name: request.POST.get(name)
+            for name in ReferralOfferForm.Meta.fields
+            if name != "provider"  # chosen again from the shorter list
+        }
+        form = ReferralOfferForm(initial=entries)
+        return render(request, "referrals/offer.html", {"client": client, "form": form})
     form = ReferralOfferForm(
         request.POST or None, initial={"service_type": request.GET.get("service")}
     )
@@ -237,7 +260,7 @@ def referral_decision(request, client_id, referral_id):
             referral.refresh_from_db()
             return _refused_step(request, page, error.message)
         messages.success(request, f"Decision recorded: {referral.get_status_display().lower()}.")
-        return redirect("clients:detail", client_id=client.pk)
+        return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
     _log_protected(request, referral)
     return render(request, *page)
 
@@ -254,12 +277,56 @@ def referral_advance(request, client_id, referral_id):
         return _refused(
             request, client, referral, "That step is not available. Nothing was changed."
         )
+    if to == Status.SENT and referral.can_move_to(to) and not _has_current_consent(referral):
+        # Sending needs the client's release: record it now, then come back here.
+        messages.info(
+            request,
+            f"Before anything goes to {referral.provider.name}, record the client's release "
+            "of information. You come back to the referral afterwards.",
+        )
+        return redirect(_consent_url_for(client, referral))
     try:
         referral = services.referral_move(referral=referral, to=to, by=request.user)
     except services.TransitionError as error:
         return _refused(request, client, referral, error.message)
     messages.success(request, f"Referral now “{referral.get_status_display()}”.")
     return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
+
+
+def _has_current_consent(referral) -> bool:
+    return (
+        Consent.objects.filter(client_id=referral.client_id, provider_id=referral.provider_id)
+        .current()
+        .exists()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_undo(request, client_id, referral_id):
+    """Take back the last step: the person who recorded it, within ten minutes, with a reason."""
+    client, referral = _referral_for(request, client_id, referral_id, change=True)
+    refused = referral.undo_refusal(request.user)
+    if refused:
+        return _refused(request, client, referral, refused)
+    form = UndoStepForm(
+        request.POST if request.method == "POST" else None, initial={"reason": "mistake"}
+    )
+    if request.method == "POST" and form.is_valid():
+        step = referral.get_status_display()
+        try:
+            referral = services.referral_undo_step(
+                referral=referral, by=request.user, reason=form.reason_text()
+            )
+        except UndoRefused as refusal:
+            return _refused(request, client, referral, refusal.message)
+        messages.success(
+            request, f"“{step}” undone: the referral is “{referral.get_status_display()}” again."
+        )
+        return redirect("client_referrals:detail", client_id=client.pk, referral_id=referral.pk)
+    _log_protected(request, referral)
+    return render(
+        request, "referrals/undo.html", {"client": client, "referral": referral, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -375,6 +442,7 @@ def consent_new(request, client_id):
         instance=Consent(client=client),
         initial={"provider": request.GET.get("provider")},
     )
+    referral = _referral_coming_from(request, client)
     if request.method == "POST" and form.is_valid():
         try:
             consent = services.consent_record(consent=form.instance, recorded_by=request.user)
@@ -382,8 +450,31 @@ def consent_new(request, client_id):
             form.add_error(None, error)
         else:
             messages.success(request, f"Release of information to {consent.provider} recorded.")
+            if referral is not None:
+                return redirect(
+                    "client_referrals:detail", client_id=client.pk, referral_id=referral.pk
+                )
             return redirect("clients:detail", client_id=client.pk)
-    return render(request, "referrals/consent_form.html", {"client": client, "form": form})
+    _log_protected(request, referral)
+    return render(
+        request,
+        "referrals/consent_form.html",
+        {"client": client, "form": form, "referral": referral},
+    )
+
+
+def _referral_coming_from(request, client):
+    """The referral the release form was opened from (``?referral=``), if this person sees it;
+    the form goes back to it."""
+    referral_id = request.GET.get("referral", "")
+    if not referral_id.isdigit():
+        return None
+    return (
+        Referral.objects.visible_to(request.user)
+        .filter(client=client, pk=int(referral_id))
+        .select_related("provider")
+        .first()
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -34,17 +34,35 @@ class ReminderFilterForm(forms.Form):
         return reminders
 
 
+# The one-tap choices of the snooze page: (value of the button, label, days from today).
+QUICK_SNOOZES = (
+    ("tomorrow", "Tomorrow", 1),
+    ("next_week", "Next week", 7),
+    ("two_weeks", "In two weeks", 14),
+)
+
+
 class SnoozeForm(forms.Form):
+    """Snooze until a day: a quick choice (a button named ``quick``) or a date."""
+
     until = forms.DateField(
         label="Snooze until",
         widget=DateInput(),
         help_text="The reminder comes back on this day.",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        tomorrow = timezone.localdate() + timedelta(days=1)
+    def __init__(self, data=None, *args, **kwargs):
+        today = timezone.localdate()
+        days = {value: offset for value, _, offset in QUICK_SNOOZES}
+        if data is not None and data.get("quick") in days:
+            data = data.copy()
+            data["until"] = (today + timedelta(days=days[data["quick"]])).isoformat()
+        super().__init__(data, *args, **kwargs)
+        tomorrow = today + timedelta(days=1)
         self.fields["until"].widget.attrs["min"] = tomorrow.isoformat()
+        self.quick_choices = [
+            (value, label, today + timedelta(days=offset)) for value, label, offset in QUICK_SNOOZES
+        ]
 
     def clean_until(self):
         until = self.cleaned_data["until"]

@@ -26,6 +26,7 @@ from clients.models import Client
 from enrollments.rules import ANNUAL_WINDOW_DAYS
 from housingfirst.audit import audit_history
 from housingfirst.roles import Role, role_of
+from housingfirst.undo import UNDO_WINDOW, undo_open_until
 
 
 class Kind(models.TextChoices):
@@ -101,6 +102,15 @@ class ReminderQuerySet(models.QuerySet):
     def pending(self):
         """Open or snoozed: not closed yet."""
         return self.filter(state__in=Reminder.PENDING)
+
+    def pending_or_just_done(self, user):
+        """Pending reminders, and those ``user`` marked done within the undo window (shown
+        with "Undo" beside them), in one query."""
+        since = timezone.now() - UNDO_WINDOW
+        return self.filter(
+            Q(state__in=Reminder.PENDING)
+            | Q(state=Reminder.State.DONE, closed_by=user, closed_at__gte=since)
+        )
 
     def with_acts_on(self):
         """Annotate ``acts_on``: the due date, or the snooze date while snoozed."""
@@ -333,6 +343,14 @@ class Reminder(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in self.PENDING
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE
+
+    @property
+    def undo_open_until(self):
+        return undo_open_until(self.closed_at)
 
     def detail(self) -> str:
         """A line about the subject for pages; never names the service or provider of a

@@ -21,6 +21,7 @@ from referrals.events import (
     referral_moved,
     referral_notes_changed,
     referral_offered,
+    referral_step_undone,
 )
 
 from . import services, stock
@@ -46,6 +47,10 @@ def _referral_offered(sender, *, referral, by=None, **_):
 
 def _referral_moved(sender, *, referral, by=None, **_):
     services.reminders_referral_moved(referral=referral, by=by)
+
+
+def _referral_step_undone(sender, *, referral, step_at, by=None, **_):
+    services.reminders_referral_step_undone(referral=referral, since=step_at, by=by)
 
 
 def _referral_notes_changed(sender, *, referral, by=None, **_):
@@ -85,6 +90,7 @@ REACTIONS = [
     (client_left_program, _client_left_program),
     (referral_offered, _referral_offered),
     (referral_moved, _referral_moved),
+    (referral_step_undone, _referral_step_undone),
     (referral_notes_changed, _referral_notes_changed),
     (consent_changed, _consent_changed),
     (duplicate_review_requested, _duplicate_review_requested),

@@ -26,6 +26,12 @@ people can see what is coming. Due dates are the day to act:
 - exit assessment missing (HUD): on the program exit date, while the exit has no exit
   assessment. Exited clients get this one too; after ``EXIT_ASSESSMENT_DAYS`` it is no longer
   asked for here (the data-quality page keeps listing it).
+
+One lapse, one reminder: a client not seen for a while is due both a home visit and "no
+contact" from the same lapse. Both ask the same thing (get in touch), so only one is made:
+the one due first (the home visit on the same day, since a visit resolves both). The other is
+not made, and one made earlier is resolved by the sweep. The choice is stable: the kept one
+stays the first due until a contact moves both dates (``one_reminder_to_get_in_touch``).
 """
 
 from dataclasses import dataclass
@@ -374,6 +380,23 @@ RULES = {
 }
 
 
+# Reminders that ask the same thing (get in touch with the client): one per client.
+GET_IN_TOUCH = (Kind.VISIT_DUE, Kind.NO_CONTACT)
+
+
+def one_reminder_to_get_in_touch(found: list[Due]) -> list[Due]:
+    """Keep, per client, only the first due of the get-in-touch reminders (a home visit before
+    "no contact" on the same day: logging the visit resolves both causes)."""
+    first: dict[int, Due] = {}
+    for due in found:
+        if due.kind in GET_IN_TOUCH:
+            kept = first.get(due.client_id)
+            order = (due.due_on, GET_IN_TOUCH.index(due.kind))
+            if kept is None or order < (kept.due_on, GET_IN_TOUCH.index(kept.kind)):
+                first[due.client_id] = due
+    return [due for due in found if due.kind not in GET_IN_TOUCH or first[due.client_id] is due]
+
+
 def wanted(
     clients: QuerySet, *, today: date, thresholds: Thresholds | None = None, kinds=None
 ) -> list[Due]:
@@ -384,4 +407,4 @@ def wanted(
     for kind, rule in RULES.items():
         if kinds is None or kind in kinds:
             found.extend(rule(clients, today=today, thresholds=thresholds))
-    return found
+    return one_reminder_to_get_in_touch(found)

@@ -50,6 +50,8 @@ from housingfirst.audit import (
 )
 from housingfirst.jobs import enqueue_on_commit
 from housingfirst.transactions import writing
+from housingfirst.undo import UndoRefused
+from housingfirst.undo import refusal as undo_refusal
 
 from . import rules
 from .models import ENROLLMENT_KINDS, REQUESTED_KINDS, DigestSent, Kind, Reminder
@@ -151,6 +153,25 @@ def _close(reminders, *, state, by, reason: str) -> None:
         )
 
 
+def _reopen(reminders, *, by, reason: str) -> None:
+    """Closed reminders back to open (an undo), with history."""
+    if not reminders:
+        return
+    for reminder in reminders:
+        reminder.state = Reminder.State.OPEN
+        reminder.snoozed_until = None
+        reminder.closed_at = None
+        reminder.closed_by = None
+        reminder.closed_by_job = ""
+    with acting_person(by or current_person()):
+        bulk_update_with_history(
+            reminders,
+            Reminder,
+            ["state", "snoozed_until", "closed_at", "closed_by", "closed_by_job"],
+            default_change_reason=reason,
+        )
+
+
 def _move(reminders, *, reason: str) -> None:
     if reminders:
         bulk_update_with_history(reminders, Reminder, ["assigned_to"], default_change_reason=reason)
@@ -176,6 +197,8 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report, kinds
         if not existing:
             return
         kinds = {reminder.kind for reminder in existing}
+        if kinds & set(rules.GET_IN_TOUCH):
+            kinds |= set(rules.GET_IN_TOUCH)  # one of the two is kept: decide on both
         found = rules.wanted(clients, today=today, thresholds=thresholds, kinds=kinds)
         wanted = {due.key: due for due in found}
     else:
@@ -358,6 +381,26 @@ def reminders_referral_moved(*, referral, by=None) -> None:
     reminders_client_changed(client_id=referral.client_id, by=by, reason=reason)
 
 
+def reminders_referral_step_undone(*, referral, since, by=None) -> int:
+    """A referral's step was taken back: the follow-ups that step resolved are open again
+    (if the referral is still open), and the rest follows the rules."""
+    reopened = []
+    if referral.is_open:
+        reopened = list(
+            Reminder.objects.filter(
+                referral_id=referral.pk,
+                kind=Kind.REFERRAL_FOLLOW_UP,
+                state=Reminder.State.RESOLVED,
+                closed_at__gte=since,
+            )
+        )
+        _reopen(reopened, by=by, reason="Open again: the referral's step was undone")
+    reminders_client_changed(
+        client_id=referral.client_id, by=by, reason="Resolved: the referral's step was undone"
+    )
+    return len(reopened)
+
+
 def reminders_client_reassigned(*, client: Client, case_manager, reason: str = "") -> int:
     """Move the client's open reminders to their new case manager (with history)."""
     reason = reason or current_reason()
@@ -397,6 +440,44 @@ def reminder_mark_done(*, reminder: Reminder, by) -> Reminder:
     locked.closed_by = by
     locked.closed_by_job = ""
     with acting_person(by), change_reason("Marked done"):
+        locked.save()
+    return locked
+
+
+def _state_before_done(reminder: Reminder):
+    """(state, snoozed_until) from the history row before the latest "done"."""
+    rows = list(reminder.history.order_by("-history_date", "-history_id")[:20])
+    for done_row, before in zip(rows, rows[1:], strict=False):
+        if done_row.state == Reminder.State.DONE and before.state in Reminder.PENDING:
+            return before.state, before.snoozed_until
+    return Reminder.State.OPEN, None
+
+
+@transaction.atomic
+def reminder_undo_done(*, reminder: Reminder, by) -> Reminder:
+    """Take back "Done": only the person who tapped it, within the undo window. The
+    reminder is pending again as it was (snoozed stays snoozed); history keeps both."""
+    locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if locked.state != Reminder.State.DONE:
+        raise UndoRefused(
+            f"This reminder is {locked.get_state_display().lower()}, not marked done. "
+            "Nothing was changed."
+        )
+    refused = undo_refusal(
+        recorded_by_id=locked.closed_by_id,
+        recorded_at=locked.closed_at,
+        user=by,
+        what="“Done” on this reminder",
+    )
+    if refused:
+        raise UndoRefused(refused)
+    state, snoozed_until = _state_before_done(locked)
+    locked.state = state
+    locked.snoozed_until = snoozed_until if state == Reminder.State.SNOOZED else None
+    locked.closed_at = None
+    locked.closed_by = None
+    locked.closed_by_job = ""
+    with acting_person(by), change_reason("Undone: no longer marked done"):
         locked.save()
     return locked
 

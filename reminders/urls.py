@@ -9,5 +9,6 @@ app_name = "reminders"
 urlpatterns = [
     path("", views.reminder_list, name="list"),
     path("<int:reminder_id>/done/", views.reminder_done, name="done"),
+    path("<int:reminder_id>/undo-done/", views.reminder_undo_done, name="undo_done"),
     path("<int:reminder_id>/snooze/", views.reminder_snooze, name="snooze"),
 ]

@@ -10,12 +10,14 @@ substance-use referral or consent, so these pages write no access-log entries.
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from housingfirst.redirects import safe_next_url
 from housingfirst.roles import Role, is_role, role_required
+from housingfirst.undo import UNDO_MINUTES, UndoRefused
 
 from . import services
 from .forms import ReminderFilterForm, SnoozeForm
@@ -44,8 +46,16 @@ def _with_subjects(reminders):
     )
 
 
+def _split_just_done(reminders):
+    """(pending, just done): the person's own "Done" taps that can still be undone."""
+    pending = [reminder for reminder in reminders if reminder.is_pending]
+    return pending, [reminder for reminder in reminders if reminder.is_done]
+
+
 def sections(reminders, today) -> dict:
-    """Split loaded reminders (annotated with ``acts_on``) into overdue, today and upcoming."""
+    """Split loaded reminders (annotated with ``acts_on``) into overdue, today and upcoming,
+    and those just marked done (``just_done``, with their undo)."""
+    reminders, just_done = _split_just_done(reminders)
     overdue, due_today, upcoming = [], [], []
     for reminder in reminders:
         reminder.overdue = reminder.acts_on < today
@@ -55,7 +65,12 @@ def sections(reminders, today) -> dict:
             due_today.append(reminder)
         else:
             upcoming.append(reminder)
-    return {"overdue": overdue, "due_today": due_today, "upcoming": upcoming}
+    return {
+        "overdue": overdue,
+        "due_today": due_today,
+        "upcoming": upcoming,
+        "just_done": just_done,
+    }
 
 
 @role_required(*REMINDER_ROLES)
@@ -63,7 +78,7 @@ def reminder_list(request):
     today = timezone.localdate()
     visible = Reminder.objects.visible_to(request.user)
     form = ReminderFilterForm(request.GET or None, reminders=visible)
-    reminders = visible.pending()
+    reminders = visible.pending_or_just_done(request.user)
     if form.is_valid():
         reminders = form.filter(reminders)
     rows = list(
@@ -105,7 +120,26 @@ def reminder_done(request, reminder_id):
     except services.ReminderClosed as closed:
         messages.info(request, closed.message)
     else:
-        messages.success(request, f"Done: {reminder.get_kind_display()} for {reminder.about}.")
+        messages.success(
+            request,
+            f"Done: {reminder.get_kind_display()} for {reminder.about}. "
+            f"You can undo it for {UNDO_MINUTES} minutes.",
+        )
+    return _back(request)
+
+
+@require_POST
+@role_required(*REMINDER_ROLES)
+def reminder_undo_done(request, reminder_id):
+    reminder = _reminder_for(request, reminder_id)
+    try:
+        services.reminder_undo_done(reminder=reminder, by=request.user)
+    except UndoRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, f"Undone: {reminder.get_kind_display()} for {reminder.about} is due again."
+        )
     return _back(request)
 
 
@@ -151,26 +185,43 @@ def client_reminder_section(request, client) -> dict:
     today = timezone.localdate()
     rows = list(
         _with_subjects(
-            Reminder.objects.visible_to(request.user).pending().filter(client=client).with_acts_on()
+            Reminder.objects.visible_to(request.user)
+            .pending_or_just_done(request.user)
+            .filter(client=client)
+            .with_acts_on()
         ).order_by("acts_on", "pk")[:CLIENT_PAGE_LIMIT]
     )
+    rows, just_done = _split_just_done(rows)
     for reminder in rows:
         reminder.overdue = reminder.acts_on < today
-    return {"shown": True, "client": client, "reminders": rows, "today": today}
+    return {
+        "shown": True,
+        "client": client,
+        "reminders": rows,
+        "just_done": just_done,
+        "today": today,
+    }
 
 
 def home_reminders(user) -> dict:
     """Context for the home page of a case manager: what is due today or overdue."""
     today = timezone.localdate()
     rows = list(
-        _with_subjects(Reminder.objects.visible_to(user).due(today)).order_by(
-            "acts_on", "client__last_name", "client__first_name", "pk"
-        )[: HOME_PAGE_LIMIT + 1]
+        _with_subjects(
+            Reminder.objects.visible_to(user)
+            .pending_or_just_done(user)
+            .with_acts_on()
+            .filter(Q(acts_on__lte=today) | Q(state=Reminder.State.DONE))
+        ).order_by("acts_on", "client__last_name", "client__first_name", "pk")[
+            : HOME_PAGE_LIMIT + 1
+        ]
     )
+    rows, just_done = _split_just_done(rows)
     for reminder in rows:
         reminder.overdue = reminder.acts_on < today
     return {
         "due_reminders": rows[:HOME_PAGE_LIMIT],
         "due_reminders_more": len(rows) > HOME_PAGE_LIMIT,
+        "just_done_reminders": just_done,
         "today": today,
     }

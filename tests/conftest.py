@@ -75,12 +75,14 @@ DATE_SENSITIVE_MODULES = {
     "tests/placements/test_visits.py",  # visit rhythm
     "tests/referrals/test_consents.py",  # consents current, expiring
     "tests/referrals/test_pages.py",
+    "tests/referrals/test_undo.py",  # ten minutes of undo, follow-ups due today
     "tests/referrals/test_workflow.py",
     "tests/reminders/test_digest.py",  # one digest a local day
     "tests/reminders/test_hud_reminders.py",  # annual windows, 14 days after entry
     "tests/reminders/test_jobs.py",
     "tests/reminders/test_pages.py",
     "tests/reminders/test_rules.py",  # due dates
+    "tests/reminders/test_undo_done.py",  # ten minutes of undo, snooze until a day
     "tests/test_security.py",  # idle session timeout
 }
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from placements.models import Contact
+from placements.selectors import placement_events
 
 from .factories import ContactFactory, PlacementFactory, housed, local_datetime, visit
 
@@ -64,6 +65,21 @@ def test_searching_client_summary(program, login, clock):
     content = response.content.decode()
     assert "Searching for housing" in content and "Searching since" in content
     assert "Record move-in" in content and "Next visit due" not in content
+
+
+def test_same_day_move_in_and_exit_of_a_first_placement_is_not_a_rehousing(program, clock):
+    housed(program.client, date(2025, 2, 1), exit_date=date(2025, 2, 1), address="Only place")
+    events = placement_events(list(program.client.placements.all()))
+    assert [event.title for event in events] == ["Moved in", "Placement ended"]
+
+
+def test_move_in_on_the_day_an_earlier_tenancy_ended_is_a_rehousing(program, clock):
+    housed(program.client, date(2024, 5, 1), exit_date=date(2025, 2, 1), address="First")
+    housed(program.client, date(2025, 2, 1), exit_date=date(2025, 2, 1), address="Second")
+    events = placement_events(list(program.client.placements.order_by("move_in_date", "pk")))
+    titles = {(event.title, event.detail.split(" · ")[0]) for event in events}
+    assert ("Moved in", "First") in titles
+    assert ("Moved in (rehoused)", "Second") in titles
 
 
 def test_rehoused_client_summary_and_timeline(program, login, clock):

@@ -115,16 +115,66 @@ def test_accept_then_advance_one_click_per_step(program, login):
     assert 'name="to"' not in detail and "Close referral" not in detail
 
 
-def test_advance_without_consent_explains_what_is_needed(program, login):
+def test_without_consent_the_next_step_is_recording_a_release_then_back_to_the_referral(
+    program, login
+):
     referral = referral_at(Status.ACCEPTED, client=program.client, by=program.case_manager)
     browser = login(program.case_manager)
     detail = browser.get(referral_url("detail", referral)).content.decode()
     assert "must be on record" in detail
-    assert f"consents/new/?provider={referral.provider_id}" in detail
-    response = browser.post(referral_url("advance", referral), {"to": "sent"}, follow=True)
-    assert "no current release of information" in response.content.decode()
+    consent_url = (
+        reverse("client_referrals:consent_new", kwargs={"client_id": program.client.pk})
+        + f"?provider={referral.provider_id}&amp;referral={referral.pk}"
+    )
+    assert consent_url in detail and "Record a release now" in detail
+    # "Mark as sent" is not offered before the release is on record.
+    assert 'name="to" value="sent"' not in detail
+    # A "sent" posted anyway (an old page) leads to the release form, nothing changed.
+    response = browser.post(referral_url("advance", referral), {"to": "sent"})
+    assert response.status_code == 302
+    assert response["Location"] == consent_url.replace("&amp;", "&")
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
+    today = timezone.localdate()
+    response = browser.post(
+        consent_url.replace("&amp;", "&"),
+        {
+            "provider": referral.provider_id,
+            "purpose": "Contact details.",
+            "signed_on": today.isoformat(),
+            "expires_on": (today + timedelta(days=365)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == referral_url("detail", referral)
+    detail = browser.get(referral_url("detail", referral)).content.decode()
+    assert 'name="to" value="sent"' in detail and "Record a release now" not in detail
+
+
+def test_after_the_clients_decision_the_person_stays_on_the_referral(program, login):
+    referral = referral_at(Status.OFFERED, client=program.client, by=program.case_manager)
+    response = login(program.case_manager).post(
+        referral_url("decision", referral), {"decision": "accepted"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == referral_url("detail", referral)
+
+
+def test_release_form_from_a_referral_out_of_sight_goes_back_to_the_client(program, login):
+    other = referral_at(Status.ACCEPTED, client=program.other_client, by=program.other_case_manager)
+    today = timezone.localdate()
+    response = login(program.case_manager).post(
+        reverse("client_referrals:consent_new", kwargs={"client_id": program.client.pk})
+        + f"?referral={other.pk}",
+        {
+            "provider": other.provider_id,
+            "purpose": "Contact details.",
+            "signed_on": today.isoformat(),
+            "expires_on": (today + timedelta(days=365)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clients:detail", args=[program.client.pk])
 
 
 def test_double_click_advances_once(program, login):
@@ -302,3 +352,46 @@ def test_supervisor_adds_and_edits_a_provider(program, login):
     assert provider.service_types == ["substance_use"] and not provider.is_active
     assert provider.history.count() == 2
     assert provider.history.latest().history_user == program.supervisor
+
+
+def provider_options(html):
+    """{provider name: shown} from the offer page's provider list."""
+    options = re.findall(r"<option value=\"(\d+)\"([^>]*)>([^<—]+)", html)
+    return {label.strip(): "hidden" not in attrs for _, attrs, label in options}
+
+
+def test_offer_page_lists_providers_of_the_chosen_service_with_their_services(program, login):
+    ProviderFactory(name="Harbor Counseling")
+    ProviderFactory(name="WorkSource", offers_mental_health=False, offers_employment=True)
+    browser = login(program.case_manager)
+    url = reverse("client_referrals:offer", kwargs={"client_id": program.client.pk})
+    page = browser.get(url).content.decode()
+    assert provider_options(page) == {"Harbor Counseling": True, "WorkSource": True}
+    assert 'data-services="employment"' in page and "provider-filter.js" in page
+    page = browser.get(url + "?service=employment").content.decode()
+    assert provider_options(page) == {"Harbor Counseling": False, "WorkSource": True}
+
+
+def test_show_providers_without_javascript_keeps_the_entries_and_saves_nothing(program, login):
+    ProviderFactory(name="Harbor Counseling")
+    ProviderFactory(name="WorkSource", offers_mental_health=False, offers_employment=True)
+    response = login(program.case_manager).post(
+        reverse("client_referrals:offer", kwargs={"client_id": program.client.pk}),
+        {"service_type": "employment", "client_goal": "Work near home", "show_providers": "1"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert provider_options(page) == {"Harbor Counseling": False, "WorkSource": True}
+    assert "Work near home" in page and not response.context["form"].errors
+    assert not Referral.objects.exists()
+
+
+def test_a_provider_of_another_service_is_refused_with_one_error(program, login):
+    harbor = ProviderFactory(name="Harbor Counseling")
+    response = login(program.case_manager).post(
+        reverse("client_referrals:offer", kwargs={"client_id": program.client.pk}),
+        {"service_type": "employment", "provider": harbor.pk, "requested_by": "client"},
+    )
+    assert response.status_code == 200
+    assert len(response.context["form"].errors["provider"]) == 1
+    assert not Referral.objects.exists()

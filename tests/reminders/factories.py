@@ -8,7 +8,7 @@ from datetime import date
 
 from placements.models import Placement
 from referrals.models import Referral
-from reminders.models import Kind, Reminder
+from reminders.models import RULE_KINDS, Kind, Reminder
 from tests.placements.factories import housed, visit
 from tests.referrals.factories import ProviderFactory, consent_for, referral_at
 
@@ -69,8 +69,14 @@ def hud_data_due(client, *, by):
     return current
 
 
+# The reminders of a client with everything due: one of each kind the rules make, except
+# "no contact", which one lapse makes together with "home visit due" (the visit is kept:
+# reminders.rules.one_reminder_to_get_in_touch).
+EVERYTHING_KINDS = tuple(kind for kind in RULE_KINDS if kind != Kind.NO_CONTACT)
+
+
 def client_with_everything(client, *, by):
-    """Something due of every kind the rules make, for this client (one reminder each)."""
+    """Something due of every kind the rules make, for this client (``EVERYTHING_KINDS``)."""
     placement = housed(client, days(-100), lease_end=days(50))
     visit(client, days(-40), by=by)
     referral_at(Status.ACCEPTED, client=client, by=by, follow_up_on=days(-2))

@@ -20,12 +20,12 @@ from housingfirst.celery import app as celery_app
 from housingfirst.jobs import enqueue, enqueue_on_commit
 from placements.models import Contact
 from reminders import services, tasks
-from reminders.models import RULE_KINDS, Kind, Reminder
+from reminders.models import Kind, Reminder
 from tests.clients.test_intake import intake
 from tests.factories import client_of
 
 from .conftest import days
-from .factories import client_with_everything, housed_with_old_visit, reminder_for
+from .factories import EVERYTHING_KINDS, client_with_everything, housed_with_old_visit, reminder_for
 
 pytestmark = pytest.mark.django_db
 
@@ -168,8 +168,8 @@ def test_the_sweep_queries_grow_with_batches_not_with_clients(program):
     one_batch_of_2, report_2 = _queries(client_ids=two, batch_size=100)
     two_batches_of_1, report_1x2 = _queries(client_ids=another_two, batch_size=1)
 
-    assert report_1.created == len(RULE_KINDS)
-    assert report_2.created == report_1x2.created == 2 * len(RULE_KINDS)
+    assert report_1.created == len(EVERYTHING_KINDS)
+    assert report_2.created == report_1x2.created == 2 * len(EVERYTHING_KINDS)
     assert one_batch_of_2 == one_batch_of_1
     assert (report_1x2.batches, two_batches_of_1) == (2, 2 * one_batch_of_1)
 
@@ -183,7 +183,7 @@ def test_the_full_sweep_walks_every_client_in_batches(program):
 
     assert report.clients == total
     assert report.batches == -(-total // 2)
-    assert report.created == 4 * len(RULE_KINDS)
+    assert report.created == 4 * len(EVERYTHING_KINDS)
 
 
 def test_the_database_refuses_the_same_reminder_twice(program):
@@ -230,9 +230,9 @@ def test_a_batch_that_meets_a_concurrent_sweep_is_read_again(program):
     with mock.patch.object(services, "bulk_create_with_history", first_call_conflicts):
         report = services.reminders_generate()
 
-    assert calls == [len(RULE_KINDS), len(RULE_KINDS)]
-    assert report.created == len(RULE_KINDS)
-    assert Reminder.objects.count() == len(RULE_KINDS)
+    assert calls == [len(EVERYTHING_KINDS), len(EVERYTHING_KINDS)]
+    assert report.created == len(EVERYTHING_KINDS)
+    assert Reminder.objects.count() == len(EVERYTHING_KINDS)
 
 
 @pytest.mark.usefixtures("clock")
@@ -242,7 +242,7 @@ def test_generate_reminders_command_reports_counts(program):
 
     call_command("generate_reminders", "--batch-size", "2", stdout=out)
 
-    assert f"{len(RULE_KINDS)} created, 0 resolved, 0 moved" in out.getvalue()
+    assert f"{len(EVERYTHING_KINDS)} created, 0 resolved, 0 moved" in out.getvalue()
     assert f"for {Client.objects.count()} clients in 2 batches" in out.getvalue()
     row = Reminder.history.first()
     assert (row.history_actor, row.history_change_reason) == (
@@ -255,7 +255,7 @@ def test_generate_reminders_command_reports_counts(program):
 def test_the_generation_task_runs_as_the_job(program):
     client_with_everything(program.client, by=program.case_manager)
     tasks.generate_reminders.delay().get()
-    assert Reminder.objects.count() == len(RULE_KINDS)
+    assert Reminder.objects.count() == len(EVERYTHING_KINDS)
     assert {row.history_actor for row in Reminder.history.all()} == {services.GENERATION_JOB}
 
 
@@ -280,9 +280,9 @@ def test_a_batch_run_twice_makes_each_reminder_once(program):
     pk = program.client.pk
     first = tasks.generate_reminders_batch(pk, pk)
     again = tasks.generate_reminders_batch(pk, pk)
-    assert (first["created"], again["created"]) == (len(RULE_KINDS), 0)
-    assert Reminder.objects.count() == len(RULE_KINDS)
-    assert Reminder.history.count() == len(RULE_KINDS)
+    assert (first["created"], again["created"]) == (len(EVERYTHING_KINDS), 0)
+    assert Reminder.objects.count() == len(EVERYTHING_KINDS)
+    assert Reminder.history.count() == len(EVERYTHING_KINDS)
 
 
 def test_seed_demo_makes_reminders_due_and_overdue(settings):

@@ -12,12 +12,17 @@ from placements.models import Contact, Placement
 from referrals import services as referral_services
 from referrals.models import Referral
 from reminders import rules, services
-from reminders.models import RULE_KINDS, Kind, Reminder
+from reminders.models import Kind, Reminder
 from tests.placements.factories import PlacementFactory, housed, visit
 from tests.referrals.factories import ProviderFactory, consent_for, referral_at
 
 from .conftest import TODAY, days
-from .factories import client_with_everything, expiring_consent_in_use, housed_with_old_visit
+from .factories import (
+    EVERYTHING_KINDS,
+    client_with_everything,
+    expiring_consent_in_use,
+    housed_with_old_visit,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 Status = Referral.Status
@@ -219,7 +224,7 @@ def test_exiting_the_placement_closes_its_reminders(program):
     placement.save()
     generate()
     kinds = {r.kind for r in pending(program.client)}
-    assert kinds == {Kind.VISIT_DUE, Kind.NO_CONTACT, Kind.LEASE_ENDING}
+    assert kinds == {Kind.VISIT_DUE, Kind.LEASE_ENDING}  # the visit stands for "no contact"
 
     placement_services.placement_record_exit(
         placement=Placement.objects.get(pk=placement.pk),
@@ -285,6 +290,22 @@ def test_revoking_the_consent_closes_the_reminder(program):
 # No contact -----------------------------------------------------------------------------
 
 
+@pytest.fixture
+def visits_every_90_days(settings):
+    """A program that visits every 90 days: "no contact" (30 days) comes first, on its own."""
+    settings.VISIT_SCHEDULE_MONTHLY_DAYS = 90
+
+
+def test_no_contact_rule_counts_from_the_last_time_the_client_was_reached(program):
+    cm = program.case_manager
+    housed(program.client, days(-200))
+    visit(program.client, days(-40), by=cm, kind=Contact.Kind.PHONE_CALL)
+    visit(program.client, days(-3), by=cm, kind=Contact.Kind.OUTREACH_ATTEMPT)  # not reached
+    (due,) = wanted(program.client, rules.no_contact)
+    assert (due.kind, due.due_on) == (Kind.NO_CONTACT, days(-10))
+
+
+@pytest.mark.usefixtures("visits_every_90_days")
 def test_no_contact_counts_from_the_last_time_the_client_was_reached(program):
     cm = program.case_manager
     quiet = program.client
@@ -306,6 +327,7 @@ def test_no_contact_counts_from_the_last_time_the_client_was_reached(program):
     assert not pending(new_tenant, Kind.NO_CONTACT)
 
 
+@pytest.mark.usefixtures("visits_every_90_days")
 def test_reaching_the_client_closes_the_no_contact_reminder(program):
     cm = program.case_manager
     housed_with_old_visit(program.client, by=cm)
@@ -318,13 +340,62 @@ def test_reaching_the_client_closes_the_no_contact_reminder(program):
     assert reminder.state == Reminder.State.RESOLVED
 
 
+# One lapse, one reminder ----------------------------------------------------------------
+
+
+def test_one_lapse_makes_one_reminder_the_home_visit(program):
+    """Not seen for 40 days: a home visit and "no contact" are both due 10 days ago; the
+    visit is kept (logging it resolves both causes)."""
+    housed_with_old_visit(program.client, by=program.case_manager)
+    assert {due.kind for due in wanted(program.client, rules.no_contact)} == {Kind.NO_CONTACT}
+    generate()
+    (reminder,) = pending(program.client)
+    assert (reminder.kind, reminder.due_on) == (Kind.VISIT_DUE, days(-10))
+    assert generate().created == 0
+
+
+@pytest.mark.usefixtures("visits_every_90_days")
+def test_one_lapse_keeps_no_contact_when_it_is_due_first(program):
+    housed_with_old_visit(
+        program.client, by=program.case_manager, move_in=days(-200), last_visit=days(-85)
+    )
+    assert [due.due_on for due in wanted(program.client, rules.visit_due)] == [days(5)]
+    generate()
+    # "No contact" was due 55 days ago, before the visit (due in 5 days): it is the one.
+    (reminder,) = pending(program.client)
+    assert (reminder.kind, reminder.due_on) == (Kind.NO_CONTACT, days(-55))
+
+
+def test_a_no_contact_reminder_made_before_is_resolved_by_the_sweep(program):
+    from .factories import reminder_for
+
+    housed_with_old_visit(program.client, by=program.case_manager)
+    older = reminder_for(program.client, kind=Kind.NO_CONTACT, due_on=days(-10))
+    report = generate()
+    older.refresh_from_db()
+    assert older.state == Reminder.State.RESOLVED
+    assert report.resolved == 1
+    assert [r.kind for r in pending(program.client)] == [Kind.VISIT_DUE]
+
+
+def test_one_reminder_to_get_in_touch_per_client_keeps_the_first_due():
+    visit_due = rules.Due(1, Kind.VISIT_DUE, days(-3), 9, placement_id=5)
+    no_contact = rules.Due(1, Kind.NO_CONTACT, days(-10), 9, placement_id=5)
+    others = rules.Due(2, Kind.NO_CONTACT, days(-10), 9, placement_id=6)
+    lease = rules.Due(1, Kind.LEASE_ENDING, days(1), 9, placement_id=5)
+    kept = rules.one_reminder_to_get_in_touch([visit_due, no_contact, others, lease])
+    assert kept == [no_contact, others, lease]
+    same_day = rules.Due(1, Kind.VISIT_DUE, days(-10), 9, placement_id=5)
+    assert rules.one_reminder_to_get_in_touch([no_contact, same_day]) == [same_day]
+
+
 # Every rule -----------------------------------------------------------------------------
 
 
 def test_every_rule_makes_its_reminder(program):
     client_with_everything(program.client, by=program.case_manager)
     generate()
-    assert sorted(r.kind for r in pending(program.client)) == sorted(RULE_KINDS)
+    assert sorted(r.kind for r in pending(program.client)) == sorted(EVERYTHING_KINDS)
 
 
 def test_no_reminders_for_exited_clients_but_the_missing_exit_assessment(program):
@@ -350,7 +421,7 @@ def test_a_client_leaving_the_program_has_their_reminders_closed_by_the_sweep(pr
 
     report = generate()
 
-    assert report.resolved == len(RULE_KINDS) - 1
+    assert report.resolved == len(EVERYTHING_KINDS) - 1
     assert [r.kind for r in pending(program.client)] == [Kind.EXIT_ASSESSMENT_MISSING]
     closed = Reminder.objects.filter(client=program.client, state=Reminder.State.RESOLVED)
     assert {r.closed_by_job for r in closed} == {services.GENERATION_JOB}
@@ -364,9 +435,9 @@ def test_running_twice_makes_each_reminder_once(program):
 
     second = generate()
 
-    assert first.created == len(RULE_KINDS)
+    assert first.created == len(EVERYTHING_KINDS)
     assert (second.created, second.resolved, second.moved) == (0, 0, 0)
-    assert Reminder.objects.count() == len(RULE_KINDS)
+    assert Reminder.objects.count() == len(EVERYTHING_KINDS)
     assert Reminder.history.count() == history_rows
 
 
@@ -385,7 +456,7 @@ def test_reassignment_moves_open_reminders_to_the_new_case_manager(program):
     )
 
     moved = pending(program.client)
-    assert len(moved) == len(RULE_KINDS) - 1
+    assert len(moved) == len(EVERYTHING_KINDS) - 1
     assert {r.assigned_to for r in moved} == {teammate}
     done.refresh_from_db()
     assert done.assigned_to == cm  # a closed reminder keeps who it was for
@@ -405,5 +476,5 @@ def test_the_sweep_moves_reminders_that_missed_a_reassignment(program):
 
     report = generate()
 
-    assert report.moved == len(RULE_KINDS)
+    assert report.moved == len(EVERYTHING_KINDS)
     assert {r.assigned_to for r in pending(program.client)} == {program.teammate}

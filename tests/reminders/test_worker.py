@@ -20,12 +20,12 @@ from django.db import connection
 from housingfirst.celery import app as celery_app
 from housingfirst.jobs import enqueue_on_commit
 from reminders import tasks
-from reminders.models import RULE_KINDS, Reminder
+from reminders.models import Reminder
 from tests.clock import at
 from tests.factories import TeamFactory, client_of, make_case_manager
 
 from .conftest import TODAY
-from .factories import client_with_everything
+from .factories import EVERYTHING_KINDS, client_with_everything
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -78,11 +78,11 @@ def test_a_real_worker_generates_the_reminders(start_a_worker):
 
     enqueue_on_commit(tasks.generate_reminders)  # no transaction: sent at once
 
-    assert wait_for(lambda: Reminder.objects.count() == len(RULE_KINDS)), (
+    assert wait_for(lambda: Reminder.objects.count() == len(EVERYTHING_KINDS)), (
         "the worker did not make the reminders within 30 seconds"
     )
     reminders = Reminder.objects.filter(client=client)
-    assert {r.kind for r in reminders} == set(RULE_KINDS)
+    assert {r.kind for r in reminders} == set(EVERYTHING_KINDS)
     assert {r.assigned_to_id for r in reminders} == {case_manager.pk}
     history_actors = set(Reminder.history.values_list("history_actor", flat=True))
     assert history_actors == {"job:generate_reminders"}

@@ -17,6 +17,10 @@ def refresh_idle_session(session, *, force: bool = False) -> None:
         session[SESSION_REFRESHED_AT] = now
 
 
+def refresh_idle_session_at_sign_in(sender, request, user, **kwargs):
+    refresh_idle_session(request.session, force=True)
+
+
 def idle_seconds_left(session) -> int:
     """Seconds until the idle timeout, as the server counts them (for the warning script)."""
     refreshed = session.get(SESSION_REFRESHED_AT, int(time.time()))

@@ -104,7 +104,8 @@ def _valid(year: int, month: int, day: int) -> date | None:
 def birth_date_slips(born: date) -> set[date]:
     """The dates a birth date is often mistyped as: two neighbouring digits swapped, day and
     month swapped, or one digit off (in YYYYMMDD)."""
-    digits = born.strftime("%Y%m%d")
+    # Not strftime: "%Y" drops the leading zeros of a year before 1000 on some platforms.
+    digits = f"{born.year:04d}{born.month:02d}{born.day:02d}"
     variants = {_valid(born.year, born.day, born.month)}
     for i in range(len(digits) - 1):
         swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]

@@ -94,3 +94,8 @@ def test_name_agreement_and_birth_date_slips():
     slips = birth_date_slips(BORN)
     assert {date(1984, 12, 7), date(1948, 7, 12), date(1984, 7, 13)} <= slips
     assert BORN not in slips and all(isinstance(d, date) for d in slips)
+
+
+def test_a_birth_date_before_the_year_1000_has_slips_and_no_error():
+    # An intake form with a mistyped year 0050 reached this before its own validation.
+    assert birth_date_slips(date(50, 3, 11)) == set()  # none after 1900

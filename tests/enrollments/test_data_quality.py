@@ -368,8 +368,16 @@ def test_the_supervisors_home_has_a_data_quality_tile(program, login):
     assert "<strong>2</strong> clients with something missing or inconsistent" in body
 
 
-def test_case_managers_home_has_no_tile(program, login):
-    assert "HUD data quality" not in login(program.case_manager).get("/").content.decode()
+def test_case_managers_home_has_no_tile_and_no_link(program, login):
+    body = login(program.case_manager).get("/").content.decode()
+    assert "HUD data quality" not in body
+    assert 'href="/data-quality/"' not in body
+
+
+def test_the_navigation_links_the_page_for_supervisors_and_administrators(program, login):
+    for person in (program.supervisor, program.admin):
+        body = login(person).get(URL).content.decode()
+        assert 'href="/data-quality/" aria-current="page"' in body
 
 
 # Queries: one per check whatever the number of clients ------------------------------------

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -25,35 +25,19 @@ from . import quality
 
 REVIEW_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
-# Where each check is fixed: (url name, the path it has, query string).
+# Where each check is fixed: (url name, query string, the link's words).
 _FIX_PAGES = {
-    "profile": ("clients:edit", "/clients/{id}/edit/", "", "Edit the profile"),
-    "enrollment": ("enrollments:detail", "/clients/{id}/enrollment/", "", "Open the enrollment"),
-    "entry": (
-        "enrollments:assessment_create",
-        "/clients/{id}/assessments/new/",
-        "?stage=entry",
-        "Record the entry assessment",
-    ),
-    "exit": (
-        "enrollments:assessment_create",
-        "/clients/{id}/assessments/new/",
-        "?stage=exit",
-        "Record the exit assessment",
-    ),
+    "profile": ("clients:edit", "", "Edit the profile"),
+    "enrollment": ("enrollments:detail", "", "Open the enrollment"),
+    "entry": ("enrollments:assessment_new", "?stage=entry", "Record the entry assessment"),
+    "exit": ("enrollments:assessment_new", "?stage=exit", "Record the exit assessment"),
 }
 
 
 def fix_link(fix: str, client_id: int) -> tuple[str, str]:
     """(href, words) of the page where a check's finding is fixed for this client."""
-    name, path, query, words = _FIX_PAGES[fix]
-    try:
-        href = reverse(name, kwargs={"client_id": client_id})
-    except NoReverseMatch:
-        # The enrollment and assessment pages are built beside this one; until they are
-        # merged their URL names do not resolve, and their stable paths stand in.
-        href = path.format(id=client_id)
-    return href + query, words
+    name, query, words = _FIX_PAGES[fix]
+    return reverse(name, kwargs={"client_id": client_id}) + query, words
 
 
 def data_quality_tile(user) -> dict:

@@ -65,9 +65,10 @@ class Action:
 
     @property
     def reasons(self) -> list[str]:
+        # A part's reason that repeats the action's ("Client reassigned: <reason>") is not news.
         seen = []
         for part in reversed(self.parts):
-            if part.reason and part.reason not in seen:
+            if part.reason and not any(reason in part.reason for reason in seen):
                 seen.append(part.reason)
         return seen
 

@@ -1,4 +1,5 @@
-"""axe-core over every page of every role, on a phone: any violation fails (issue 16).
+"""axe-core over every page of every role, on a phone and a desktop: any violation fails
+(issue 16).
 
 The pages come from the URL conf, not from a list: every route is opened by each demo role
 (case manager, supervisor, auditor, administrator) on the demo program, with its parameters
@@ -188,7 +189,8 @@ def demo(settings):
     settings.AXES_ENABLED = False
 
 
-def test_every_page_of_every_role_has_no_axe_violations(chromium, live_server, demo):
+@pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
+def test_every_page_of_every_role_has_no_axe_violations(chromium, live_server, demo, width):
     if CHROMIUM is None:  # pragma: no cover - the chromium fixture skips first
         pytest.skip("no chromium")
     from tests.two_factor import app_of, current_code
@@ -204,7 +206,7 @@ def test_every_page_of_every_role_has_no_axe_violations(chromium, live_server, d
     for username in ROLES:
         user = get_user_model().objects.get(username=username)
         context = chromium.new_context(
-            base_url=live_server.url, viewport={"width": 390, "height": 844}, bypass_csp=True
+            base_url=live_server.url, viewport={"width": width, "height": 844}, bypass_csp=True
         )
         context.set_default_timeout(20_000)
         page = context.new_page()

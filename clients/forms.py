@@ -51,6 +51,61 @@ WIDGETS = {
 }
 
 
+# The intake form in the order a conversation takes (presentation only: the fields are
+# PROFILE_FIELDS). Race and ethnicity flags are one question, a group of its own.
+RACE_FIELDS = [name for name in PROFILE_FIELDS if name.startswith("race_") and name != "race_none"]
+INTAKE_SECTIONS = [
+    (
+        "who",
+        "Who the client is",
+        [
+            "first_name",
+            "middle_name",
+            "last_name",
+            "name_suffix",
+            "preferred_name",
+            "name_data_quality",
+            "date_of_birth",
+            "dob_data_quality",
+            "ssn",
+            "ssn_data_quality",
+        ],
+    ),
+    (
+        "contact",
+        "How to reach them",
+        [
+            "phone",
+            "email",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+        ],
+    ),
+    (
+        "hud",
+        "HUD demographics",
+        [
+            *RACE_FIELDS,
+            "additional_race_ethnicity",
+            "race_none",
+            "sex",
+            "veteran_status",
+            "disabling_condition",
+        ],
+    ),
+    ("goals", "The client's goals", ["goals"]),
+    ("program", "In the program", ["program_start_date", "team", "case_manager"]),
+]
+
+
+def checkbox_labels_without_colon(form) -> None:
+    """A checkbox's label follows the box: no colon after it ("White", not "White:")."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.label_suffix = ""
+
+
 def parse_search_date(text: str) -> date | None:
     for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
@@ -76,6 +131,7 @@ class IntakeForm(SingleSubmissionForm, ModelForm):
     confirm_new_person = forms.BooleanField(
         required=False,
         label="I checked: this is a different person from the possible match above.",
+        label_suffix="",
         widget=forms.HiddenInput,
     )
 
@@ -97,6 +153,23 @@ class IntakeForm(SingleSubmissionForm, ModelForm):
             self.fields["team"].empty_label = None
             self.fields["case_manager"].queryset = case_managers
         self.duplicate_matches = []
+        checkbox_labels_without_colon(self)
+
+    def sections(self):
+        """(id, legend, bound fields, race-and-ethnicity bound fields) for each part of the form
+        that has fields for this person, in INTAKE_SECTIONS' order."""
+        for key, legend, names in INTAKE_SECTIONS:
+            fields = [
+                self[name] for name in names if name in self.fields and name not in RACE_FIELDS
+            ]
+            races = [self[name] for name in names if name in self.fields and name in RACE_FIELDS]
+            if fields or races:
+                yield key, legend, fields, races
+
+    def other_visible_fields(self):
+        """Visible fields outside the sections (the duplicate confirmation, when shown)."""
+        placed = {name for _key, _legend, names in INTAKE_SECTIONS for name in names}
+        return [field for field in self.visible_fields() if field.name not in placed]
 
     def clean(self):
         cleaned = super().clean()
@@ -132,6 +205,10 @@ class ClientProfileForm(VersionedModelForm):
         model = Client
         fields = PROFILE_FIELDS
         widgets = WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        checkbox_labels_without_colon(self)
 
 
 class ClientSearchForm(forms.Form):

@@ -254,7 +254,11 @@ class Client(VersionedModel):
     history = audit_history(excluded_fields=["updated_at"])
     objects = ClientQuerySet.as_manager()
 
-    HISTORY_LABEL_FIELDS = ("first_name", "last_name")
+    @staticmethod
+    def history_row_label(row, names) -> str:
+        """A version's name as the client is named everywhere else (``display_name``)."""
+        first = row.preferred_name or row.first_name
+        return f"{first} {row.last_name}".strip() or f"#{row.id}"
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -348,11 +352,30 @@ class Assignment(models.Model):
         return f"{self.client} with {self.case_manager}"
 
 
+# How a grant reads in the change log ("Jordan Lee may edit the record"), from the names the
+# change log has already fetched (no query per row).
+GRANT_WORDS = {"Can view client": "may see the record", "Can change client": "may edit the record"}
+
+
+def _grant_label(row, names, holder_field: str) -> str:
+    holder_model = row._meta.get_field(holder_field).related_model
+    holder = names.get(holder_model, getattr(row, f"{holder_field}_id"))
+    permission = names.get(row._meta.get_field("permission").related_model, row.permission_id)
+    return f"{holder} {GRANT_WORDS.get(permission, 'has access')}"
+
+
 class ClientUserObjectPermission(UserObjectPermissionBase):
     """Direct foreign-key grants: fast to join, and deleted clients take their grants along."""
 
     content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
     history = audit_history()
+
+    HISTORY_RECORD_TYPE = "access to a client"
+    HISTORY_FIELD_LABELS = {"content_object": "client", "user": "staff member"}
+
+    @staticmethod
+    def history_row_label(row, names) -> str:
+        return _grant_label(row, names, "user")
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = "client access grant"
@@ -361,6 +384,13 @@ class ClientUserObjectPermission(UserObjectPermissionBase):
 class ClientGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
     history = audit_history()
+
+    HISTORY_RECORD_TYPE = "group access to a client"
+    HISTORY_FIELD_LABELS = {"content_object": "client"}
+
+    @staticmethod
+    def history_row_label(row, names) -> str:
+        return _grant_label(row, names, "group")
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "client group access grant"

@@ -91,7 +91,47 @@ def log_access(request, obj=None, **facts) -> AccessLogEntry:
     return entry
 
 
+def _client_id_of(obj):
+    if isinstance(obj, registry.client_model()):
+        return obj.pk
+    return getattr(obj, "client_id", None)
+
+
+def _list_entry(request, records: list, *, client_id, detail: str = "", **facts):
+    """One entry naming the records of one type and one client shown on a list page."""
+    model = type(records[0])
+    names = [f"{record} (#{record.pk})" for record in records]
+    listing = "\n".join(f"{model._meta.verbose_name} #{record.pk}: {record}" for record in records)
+    kind = model._meta.verbose_name_plural
+    return access_entry(
+        request,
+        model=model,
+        record_label=f"{len(records)} {kind}: {'; '.join(names)}",
+        client_id=client_id,
+        detail=f"{detail}\n{listing}".strip() if detail else listing,
+        **facts,
+    )
+
+
 def log_access_many(request, objects, **facts) -> list[AccessLogEntry]:
-    """One entry per record shown, written in one insert so list pages stay bounded."""
-    entries = [access_entry(request, obj, **facts) for obj in objects]
+    """A list page's look at protected records: one entry naming the records it showed.
+
+    One entry per client and record type on the page (most list pages show one client's
+    records of one type), so that the access log filtered by client or record type still finds
+    every look at them; the entry names each record (type, number, label) in its detail. A
+    single record is logged as itself. Written in one insert so list pages stay bounded.
+    """
+    fixed_client = facts["client"].pk if facts.get("client") else facts.get("client_id")
+    shown: dict = {}
+    for obj in objects:
+        records = shown.setdefault((fixed_client or _client_id_of(obj), type(obj)), [])
+        if all(record.pk != obj.pk for record in records):  # a record shown twice: once
+            records.append(obj)
+    entries = []
+    for (client_id, _model), records in shown.items():
+        if len(records) == 1:
+            entries.append(access_entry(request, records[0], **facts))
+        else:
+            rest = {k: v for k, v in facts.items() if k not in ("client", "client_id")}
+            entries.append(_list_entry(request, records, client_id=client_id, **rest))
     return AccessLogEntry.objects.bulk_create(entries) if entries else []

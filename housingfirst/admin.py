@@ -22,6 +22,11 @@ from .forms import STALE_EDIT_MESSAGE, ModelForm
 from .models import AccessLogEntry, AuditChainHead, ChangeLogEntry
 from .versioning import StaleEdit, VersionedModel, current_version, save_versioned
 
+# The admin in the program's name (templates/admin/base_site.html adds the icon).
+admin.site.site_header = "housingfirst administration"
+admin.site.site_title = "housingfirst admin"
+admin.site.index_title = "Staff accounts, teams, providers and program settings"
+
 
 class VersionedAdminForm(ModelForm):
     """The admin's edit form carries the version it was opened at, like every edit page."""

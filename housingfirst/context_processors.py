@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from housingfirst.kept_forms import OFFER_BACK, listed_entries
-from housingfirst.roles import Role, role_of
+from housingfirst.roles import Role, role_name, role_of
 
 from .middleware import idle_seconds_left
 
@@ -14,6 +14,7 @@ def navigation(request):
     role = role_of(user)
     return {
         "nav_role": role,
+        "nav_role_name": role_name(role),
         "nav_is_case_manager": role is Role.CASE_MANAGER,
         "nav_is_supervisor": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
         "nav_is_auditor": role in (Role.AUDITOR, Role.ADMINISTRATOR),

@@ -33,6 +33,7 @@ class FieldChange:
     label: str
     old: str
     new: str
+    name: str = ""  # the model field's name, for code that reads a change (action summaries)
 
 
 @dataclass
@@ -54,7 +55,11 @@ class ChangeEntry:
 
 
 def record_type_name(model) -> str:
-    name = RECORD_TYPE_NAMES.get(model._meta.label_lower) or str(model._meta.verbose_name)
+    name = (
+        RECORD_TYPE_NAMES.get(model._meta.label_lower)
+        or getattr(model, "HISTORY_RECORD_TYPE", "")
+        or str(model._meta.verbose_name)
+    )
     return name[:1].upper() + name[1:]
 
 
@@ -144,9 +149,21 @@ def display_value(value, model_field, names: Names | None) -> str:
     return str(value)
 
 
+def field_label(model, model_field) -> str:
+    """A field's name for readers: the model's HISTORY_FIELD_LABELS, else its verbose name."""
+    label = getattr(model, "HISTORY_FIELD_LABELS", {}).get(model_field.name)
+    label = str(label or model_field.verbose_name)
+    return label[:1].upper() + label[1:]
+
+
 def record_label(row, names: Names | None = None) -> str:
-    """A label from the row's own columns: its HISTORY_LABEL_FIELDS, else its related names."""
+    """A label from the row's own columns: the model's ``history_row_label(row, names)``, else
+    its HISTORY_LABEL_FIELDS, else its related names. One record has one name everywhere: a
+    model whose name is not plain columns (a client's preferred name) says so in the hook."""
     model = row.instance_type
+    row_label = getattr(model, "history_row_label", None)
+    if row_label is not None:
+        return row_label(row, names if names is not None else Names())
     history_model = type(row)
     label_fields = _label_fields(model)
     parts = []
@@ -214,14 +231,14 @@ def _changes(row, previous, names: Names, snapshots) -> list[FieldChange]:
             continue
         if previous is not None and old == new:
             continue
-        label = str(model_field.verbose_name)
-        label = label[:1].upper() + label[1:]
+        label = field_label(row.instance_type, model_field)
         if model_field.name in secrets:
             changes.append(
                 FieldChange(
                     label,
                     "—" if previous is None else "(hidden)",
                     "set" if previous is None else "changed",
+                    model_field.name,
                 )
             )
             continue
@@ -230,6 +247,7 @@ def _changes(row, previous, names: Names, snapshots) -> list[FieldChange]:
                 label=label,
                 old="—" if previous is None else display_value(old, model_field, names),
                 new=display_value(new, model_field, names),
+                name=model_field.name,
             )
         )
     for model_field, _m2m_model, _target in registry.m2m_history(history_model):
@@ -241,13 +259,13 @@ def _changes(row, previous, names: Names, snapshots) -> list[FieldChange]:
         )
         if new == old:
             continue
-        label = str(model_field.verbose_name)
         related = model_field.related_model
         changes.append(
             FieldChange(
-                label[:1].upper() + label[1:],
+                field_label(row.instance_type, model_field),
                 _listed(old, related, names),
                 _listed(new, related, names),
+                model_field.name,
             )
         )
     return changes

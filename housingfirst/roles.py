@@ -15,6 +15,19 @@ class Role(StrEnum):
 
 STAFF_GROUPS = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.AUDITOR)
 
+# A role as a person says it of one person ("Case manager"); the group is named for its members.
+ROLE_NAMES = {
+    Role.CASE_MANAGER: "Case manager",
+    Role.SUPERVISOR: "Supervisor",
+    Role.AUDITOR: "Auditor",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+def role_name(role: Role | None) -> str:
+    return ROLE_NAMES.get(role, "") if role is not None else ""
+
+
 # A role is a group membership, and it decides what kind of page a person may use (views check
 # it with ``role_required``); which records they reach is decided by object scope (their
 # caseload's object permissions, their teams). The groups hold no model permissions: none

@@ -25,6 +25,7 @@ from ..history import CHANGE_KINDS, ChangeEntry, describe, record_type_name
 from ..models import AccessLogEntry, ChangeLogEntry
 from ..people import person_name
 from . import registry
+from .actions import group_actions
 
 KIND_CODES = {name: code for code, name in CHANGE_KINDS.items()}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -137,6 +138,7 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
 @dataclass
 class Page:
     items: list = field(default_factory=list)
+    actions: list = field(default_factory=list)  # change log: the items grouped (actions.py)
     newer: str | None = None  # cursor for ?after=
     older: str | None = None  # cursor for ?before=
 
@@ -280,6 +282,7 @@ def change_log_page(filters: Filters, *, before=None, after=None, size: int = 50
         change_log_links(filters), "history_date", before=before, after=after, size=size
     )
     page.items = entries_for_links(page.items)
+    page.actions = group_actions(page.items)
     return page
 
 

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from guardian.conf import settings as guardian_settings
 
 from ..forms import DateInput
 from ..history import record_type_name
@@ -33,8 +34,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = get_user_model().objects.order_by(
-            "first_name", "last_name", "username"
+        # Everyone who can act, never django-guardian's stand-in for signed-out visitors.
+        self.fields["person"].queryset = (
+            get_user_model()
+            .objects.exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
+            .order_by("first_name", "last_name", "username")
         )
         types = sorted(
             ((m._meta.label_lower, record_type_name(m)) for m in registry.audited_models()),

@@ -72,10 +72,11 @@ def test_an_edit_shows_who_when_what_why_and_the_fields(program, login, auditor_
 
     newest = log_entries(auditor_browser)[0]
     assert newest.who == program.case_manager.get_full_name()
+    # The record is named as everywhere else: by the name the person wants us to use.
     assert (newest.kind, newest.record_type, newest.record_label) == (
         "changed",
         "Client",
-        "Rosa Parker",
+        "Ro Parker",
     )
     assert newest.client_id == program.client.pk
     changes = {c.label: (c.old, c.new) for c in newest.changes}
@@ -84,7 +85,7 @@ def test_an_edit_shows_who_when_what_why_and_the_fields(program, login, auditor_
         "Veteran status": ("Data not collected", "Yes"),
     }
     html = auditor_browser.get("/audit/").content.decode()
-    assert "Rosa Parker" in html and "Data not collected" in html
+    assert "Ro Parker" in html and "Data not collected" in html
 
 
 def test_related_records_show_names_and_their_client(program, auditor_browser):
@@ -100,7 +101,7 @@ def test_related_records_show_names_and_their_client(program, auditor_browser):
     changes = {c.label: c.new for c in assignment.changes}
     assert changes["Case manager"] == program.teammate.get_full_name()
     assert changes["Assigned by"] == program.supervisor.get_full_name()
-    grants = {(e.kind, e.client_label) for e in entries if e.record_type == "Client access grant"}
+    grants = {(e.kind, e.client_label) for e in entries if e.record_type == "Access to a client"}
     assert grants == {("created", "Rosa Parker"), ("deleted", "Rosa Parker")}
 
 
@@ -132,7 +133,7 @@ def test_celery_job_changes_name_the_job(program, auditor_browser):
     assert ChangeLogEntry.objects.count() > before
     entries = log_entries(auditor_browser)[: ChangeLogEntry.objects.count() - before]
     assert {e.who for e in entries} == {"job:end_expired_covers"}
-    assert "Client access grant" in {e.record_type for e in entries}
+    assert "Access to a client" in {e.record_type for e in entries}
 
 
 def test_command_changes_name_the_command(db, settings):
@@ -246,7 +247,7 @@ def test_filters_narrow_by_person_type_client_kind_and_dates(program, auditor_br
     assert ("deleted", "Olga Other") not in labels(date_to=(day - timedelta(days=1)).isoformat())
     by_client = log_entries(auditor_browser, client=str(program.client.pk))
     assert by_client and {e.client_id for e in by_client} == {program.client.pk}
-    assert {e.record_type for e in by_client} >= {"Client", "Assignment", "Client access grant"}
+    assert {e.record_type for e in by_client} >= {"Client", "Assignment", "Access to a client"}
     by_name = log_entries(
         auditor_browser, client="Parker", record_type="clients.client", kind="changed"
     )

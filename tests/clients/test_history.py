@@ -65,8 +65,8 @@ def test_reassignment_appears_in_history_with_reason_and_grant_changes(program, 
         program.teammate.get_full_name()
     )
     kinds = {(e.record_type, e.kind) for e in entries if e.reason.startswith("Rosa asked")}
-    assert ("Client access grant", "deleted") in kinds
-    assert ("Client access grant", "created") in kinds
+    assert ("Access to a client", "deleted") in kinds
+    assert ("Access to a client", "created") in kinds
     assert ("Assignment", "created") in kinds
 
 

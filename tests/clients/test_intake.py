@@ -201,3 +201,28 @@ def test_search_by_name_preferred_name_and_birth_date(program, login):
     assert list(page.object_list) == []
     assert browser.get(reverse("clients:list"), {"q": "x" * 500}).status_code == 200
     assert browser.get(reverse("clients:list"), {"page": "abc"}).status_code == 200
+
+
+def test_intake_is_grouped_with_required_fields_marked(program, login):
+    html = login(program.case_manager).get(reverse("clients:create")).content.decode()
+    for legend in (
+        "Who the client is",
+        "How to reach them",
+        "HUD demographics",
+        "The client's goals",
+    ):
+        assert f"<legend>{legend}" in html
+    # Required: visibly, and as the input's required attribute for assistive technology.
+    first_name = html.split('for="id_first_name"')[1].split("</div>")[0]
+    assert "required-mark" in first_name and 'required id="id_first_name"' in first_name
+    middle_name = html.split('for="id_middle_name"')[1].split("</div>")[0]
+    assert "required" not in middle_name
+    # A checkbox's label follows the box, with no colon.
+    assert ">White</label>" in html and "White:" not in html
+
+
+def test_the_client_list_never_shows_the_legal_name_as_a_nickname(program, login):
+    program.client.preferred_name = "Ro"
+    program.client.save()
+    html = login(program.case_manager).get(reverse("clients:list")).content.decode()
+    assert "(Rosa)" not in html and "legal name Rosa Parker" in html

@@ -66,6 +66,7 @@ MODELS = {
     "distribution_id": "harm_reduction.Distribution",
     "response_id": "harm_reduction.OverdoseResponse",
     "training_id": "harm_reduction.TrainingSession",
+    "assessment_id": "enrollments.Assessment",
     "placements/pk": "placements.Placement",
     "contacts/pk": "placements.Contact",
 }

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from housingfirst.access_log import log_access_many
 from housingfirst.audit_log import changelog
+from housingfirst.audit_log.actions import group_actions
 from housingfirst.roles import Role, role_of
 
 from .models import ClientLink
@@ -65,6 +66,7 @@ def client_history_page(request, client, *, before=None, after=None, size=50):
     shown, hidden = _protected_records(page.items, request.user)
     if hidden:
         page.items = [e for e in page.items if (e.model_label, e.object_id) not in hidden]
+        page.actions = group_actions(page.items)  # never the hidden records' rows
     if shown:
         log_access_many(request, shown, detail="Client change history")
     return page

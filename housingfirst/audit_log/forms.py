@@ -54,7 +54,12 @@ class AuditFilterForm(forms.Form):
             return text
         if re.fullmatch(r"#?[0-9]{1,18}", text):
             self.client_ids = [int(text.lstrip("#"))]
-            self.client_description = f"#{self.client_ids[0]}"
+            # Named as everywhere else, with the number that was asked for.
+            client = Client.objects.filter(pk=self.client_ids[0]).first()
+            name = f"{client.display_name} " if client is not None else ""
+            self.client_description = (
+                f"{name}(#{self.client_ids[0]})" if name else f"#{self.client_ids[0]}"
+            )
             return text
         matches = list(
             Client.objects.search(text).order_by("last_name", "first_name", "pk")[

@@ -127,3 +127,8 @@ def test_a_list_across_clients_is_one_entry_per_client(program, login):
     assert sorted(e.client_id for e in entries) == sorted(
         [program.client.pk, program.teammate_client.pk]
     )
+
+
+def test_a_client_filtered_by_number_is_named_as_everywhere(program, auditor_browser):
+    response = auditor_browser.get(reverse("audit:change_log"), {"client": program.client.pk})
+    assert response.context["form"].summary == f"Rosa Parker (#{program.client.pk})"

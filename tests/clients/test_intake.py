@@ -209,7 +209,7 @@ def test_intake_is_grouped_with_required_fields_marked(program, login):
         "Who the client is",
         "How to reach them",
         "HUD demographics",
-        "The client's goals",
+        "The client&#x27;s goals",
     ):
         assert f"<legend>{legend}" in html
     # Required: visibly, and as the input's required attribute for assistive technology.

@@ -1,7 +1,7 @@
 from django import forms
 
 from clients.forms import IntakeForm
-from housingfirst.forms import DateInput, VersionedModelForm
+from housingfirst.forms import DateInput, ModelForm, VersionedModelForm
 from placements.destinations import grouped_destination_choices
 
 from .hud import RelationshipToHead
@@ -18,7 +18,7 @@ PRIOR_LIVING_FIELDS = [
 ]
 
 
-class EnrollmentStartForm(forms.ModelForm):
+class EnrollmentStartForm(ModelForm):
     class Meta:
         model = Enrollment
         fields = ["project", "entry_date"]

@@ -286,7 +286,11 @@ def world(program):
     low, high = sorted([client, program.teammate_client], key=lambda c: c.pk)
     DuplicatePair.objects.create(first=low, second=high, score=80, reasons="birth date")
     cover(program, starts_on=today, ends_on=today + timedelta(days=7))
-    entry = record(enrol(client, project=ProjectFactory(is_default=True)), program.case_manager)
+    # client_with_everything enrolled the client already (HUD data due); else enrol them.
+    enrollment = client.enrollments.filter(exit_date__isnull=True).first() or enrol(
+        client, project=ProjectFactory(is_default=True)
+    )
+    entry = record(enrollment, program.case_manager)
     ids = {
         "client_id": [client.pk, program.other_client.pk],
         "pk": [

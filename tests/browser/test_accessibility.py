@@ -160,7 +160,19 @@ def fill(route, parameters, user):
     return "/" + path
 
 
-def run_axe(page, source):
+def run_axe(page, source, attempts=3):
+    """axe's violations on the page; when a navigation still under way (an earlier answer
+    Chromium showed no page for) replaces the document mid-run, run again on the new one."""
+    for attempt in range(attempts):
+        try:
+            return _run_axe_once(page, source)
+        except PlaywrightError as error:
+            if "Execution context was destroyed" not in str(error) or attempt == attempts - 1:
+                raise
+            page.wait_for_load_state()
+
+
+def _run_axe_once(page, source):
     page.evaluate(source)
     result = page.evaluate(
         """async () => {

@@ -1,6 +1,6 @@
 """Reads that compose enrollments with the placements (the housing move-in date, 3.20)."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from placements.models import Placement
 
@@ -19,10 +19,12 @@ def first_move_in_subquery(client_ref="client_id"):
 
 
 def enrollments_of(client):
+    """The client's enrollments, the open one first, then the latest."""
     return (
         Enrollment.objects.filter(client=client)
         .select_related("project", "household")
         .annotate(move_in_date=first_move_in_subquery())
+        .order_by(F("exit_date").desc(nulls_first=True), "-entry_date", "-pk")
     )
 
 

@@ -29,12 +29,21 @@ class ModelForm(forms.ModelForm):
     field's own, and an empty required field showed two errors. Here a field that already
     failed its own validation gets no second message from the model, except that the
     model's words, which say what to do, replace a bare "This field is required.".
+
+    A model rule about a field this form doesn't show (an exit date on an entry-data form)
+    is shown above the form rather than raising: Django's own ``add_error`` refuses it.
     """
 
     def _update_errors(self, errors):
         if hasattr(errors, "error_dict"):
             kept = {}
             for name, messages in errors.error_dict.items():
+                if name != NON_FIELD_ERRORS and name not in self.fields:
+                    kept.setdefault(NON_FIELD_ERRORS, []).extend(messages)
+                    continue
+                if name == NON_FIELD_ERRORS:
+                    kept.setdefault(NON_FIELD_ERRORS, []).extend(messages)
+                    continue
                 own = self._errors.get(name) if name != NON_FIELD_ERRORS else None
                 if own:
                     if not all(error.code == "required" for error in own.as_data()):

@@ -122,8 +122,10 @@ def seed(program: DemoProgram, large: bool = False) -> None:
         if client.status == Client.Status.EXITED:
             _exit(enrollment, by, rng)
             continue
-        if index % 7 == 6:
-            continue  # entry data still to complete (the client page and reminders say so)
+        if index % 7 == 6 and today - enrollment.entry_date <= timedelta(days=45):
+            # Entry data still to complete, as happens in the first weeks (the client page
+            # and, after 14 days, a reminder say so); older enrollments are complete.
+            continue
         _entry_data(enrollment, rng, by)
         _assessment(enrollment, DataCollectionStage.PROJECT_START, enrollment.entry_date, rng, by)
         due = rules.annual_due(enrollment.entry_date, today)
@@ -171,6 +173,10 @@ def _seed_household(clients, rng) -> None:
         client=child,
         relationship=hud.RelationshipToHead.CHILD,
         by=head.case_manager,
+    )
+    member.disabling_condition = NoYesReasons.NO
+    services.enrollment_update(
+        enrollment=member, by=head.case_manager, expected_version=member.version
     )
     _assessment(
         member, DataCollectionStage.PROJECT_START, member.entry_date, rng, head.case_manager

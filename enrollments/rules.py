@@ -318,9 +318,12 @@ def disability_errors(*, disability_type, response, indefinite_and_impairs) -> d
 
 
 def entry_data_missing(enrollment, entry_assessment) -> list[str]:
-    """What is still missing from the entry data, in words (empty when complete)."""
+    """What is still missing from the entry data, in words (empty when complete). The prior
+    living situation (3.917) is asked of the head of household and adults only."""
     missing = []
-    if enrollment.living_situation is None:
+    if not asked_as_adult(enrollment):
+        pass
+    elif enrollment.living_situation is None:
         missing.append("prior living situation")
     else:
         asks_previous, asks_history, _ = prior_living_questions(

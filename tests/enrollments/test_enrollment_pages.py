@@ -426,3 +426,12 @@ def test_a_client_who_left_can_be_enrolled_again(program, enrolled, login):
     assert Enrollment.objects.filter(client=program.client).count() == 2
     latest = Enrollment.objects.filter(client=program.client).open().get()
     assert latest.entry_date == today and latest.household != enrolled.household
+
+
+def test_a_child_is_not_asked_the_prior_living_situation(program, enrolled):
+    from enrollments import rules
+
+    child = ClientFactory(date_of_birth=START - timedelta(days=365 * 6))
+    member = services.household_add_member(head=enrolled, client=child, relationship=2, by=None)
+    assert "prior living situation" not in rules.entry_data_missing(member, None)
+    assert "prior living situation" in rules.entry_data_missing(enrolled, None)

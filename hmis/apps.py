@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HmisConfig(AppConfig):
+    name = "hmis"
+    verbose_name = "HUD HMIS CSV"

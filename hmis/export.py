@@ -129,21 +129,57 @@ def ascii_text(value: str) -> str:
     return text.encode("ascii", "replace").decode("ascii")
 
 
-def cell(value, kind: str) -> str:
-    if value is None or value == "":
+def _text(value) -> str:
+    if value is None:
         return ""
-    if kind == spec.T:
-        if isinstance(value, datetime):
-            value = timezone.localtime(value) if timezone.is_aware(value) else value
-            return value.strftime("%Y-%m-%d %H:%M:%S")
-        return f"{value:%Y-%m-%d} 00:00:00"
-    if kind == spec.D:
-        return value.strftime("%Y-%m-%d")
-    if kind == spec.M:
-        return f"{Decimal(value):.2f}"
-    if kind == spec.I:
-        return str(int(value))
-    return ascii_text(str(value))
+    if type(value) is not str:
+        value = str(value)
+    if value.isascii() and "\n" not in value and "\r" not in value:
+        return value
+    return ascii_text(value)
+
+
+def _integer(value) -> str:
+    return "" if value is None or value == "" else str(int(value))
+
+
+def _money(value) -> str:
+    return "" if value is None or value == "" else f"{Decimal(value):.2f}"
+
+
+def _date(value) -> str:
+    return "" if value is None or value == "" else value.isoformat()
+
+
+def _moment_formatter():
+    zone = timezone.get_current_timezone()  # once per export: the program's local time
+
+    def moment(value) -> str:
+        if value is None or value == "":
+            return ""
+        if not isinstance(value, datetime):
+            return f"{value.isoformat()} 00:00:00"
+        if value.tzinfo is not None:
+            value = value.astimezone(zone)
+        return value.isoformat(" ", "seconds")[:19]
+
+    return moment
+
+
+def formatters() -> dict[str, Callable[[object], str]]:
+    """Column kind -> how a value is written: yyyy-mm-dd, yyyy-mm-dd hh:mm:ss (program time),
+    money with two decimals, integers as integers, ASCII text; empty for null."""
+    return {
+        spec.S: _text,
+        spec.I: _integer,
+        spec.M: _money,
+        spec.D: _date,
+        spec.T: _moment_formatter(),
+    }
+
+
+def cell(value, kind: str) -> str:
+    return formatters()[kind](value)
 
 
 # -- hashing (HashStatus 4) ---------------------------------------------------------------------
@@ -254,14 +290,23 @@ class _Writer:
 
     def write(self, name: str, rows: Iterable[dict]) -> None:
         columns = spec.FILES[name]
+        kinds = formatters()
+        export_id = self.export_id
+        plan = [
+            (
+                column.name,
+                (lambda _value: export_id) if column.name == "ExportID" else kinds[column.kind],
+            )
+            for column in columns
+        ]
         with self.archive.open(f"{name}.csv", "w", force_zip64=True) as raw:
             text = io.TextIOWrapper(raw, encoding="ascii", newline="")
             out = csv.writer(text, lineterminator="\r\n")
             out.writerow([column.name for column in columns])
             count = 0
             for row in rows:
-                row["ExportID"] = self.export_id
-                out.writerow([cell(row.get(column.name), column.kind) for column in columns])
+                get = row.get
+                out.writerow([write(get(column)) for column, write in plan])
                 count += 1
             text.flush()
             text.detach()

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class HmisConfig(AppConfig):
+    name = "hmis"
+    verbose_name = "HMIS CSV"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the export directory check)

@@ -251,6 +251,8 @@ TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 # (enrollments.backfill) and no project is set up yet; complete the project in the admin.
 HMIS_ORGANIZATION_NAME = env_str("HMIS_ORGANIZATION_NAME", "Housing First program")
 HMIS_COC_CODE = env_str("HMIS_COC_CODE", "XX-501")
+# The HMIS CSV export's Export.ImplementationID: names this installation to the CoC.
+HMIS_IMPLEMENTATION_ID = env_str("HMIS_IMPLEMENTATION_ID", "housingfirst")
 USE_I18N = True
 USE_TZ = True
 

@@ -65,14 +65,15 @@ DATE_SENSITIVE_MODULES = {
     "tests/harm_reduction/test_report.py",  # months and quarters
     "tests/harm_reduction/test_stock.py",  # expiry dates
     "tests/harm_reduction/test_stock_reminders.py",  # due 30 days before expiry
-    "tests/plans/test_pages.py",  # review dates
-    "tests/plans/test_review_reminder.py",  # review due dates
+    "tests/hmis/test_export_content.py",  # periods, DateUpdated and DateDeleted moments
     "tests/placements/test_client_page.py",
     "tests/placements/test_client_page_top.py",  # overdue visit at the top
     "tests/placements/test_pages.py",
     "tests/placements/test_stability.py",  # days housed, retention
     "tests/placements/test_validation.py",  # dates not in the future
     "tests/placements/test_visits.py",  # visit rhythm
+    "tests/plans/test_pages.py",  # review dates
+    "tests/plans/test_review_reminder.py",  # review due dates
     "tests/referrals/test_consents.py",  # consents current, expiring
     "tests/referrals/test_pages.py",
     "tests/referrals/test_undo.py",  # ten minutes of undo, follow-ups due today

@@ -23,7 +23,7 @@ def export_directory_is_private(app_configs=None, **kwargs):
         return [
             Error(
                 f"HMIS_EXPORT_DIR ({directory}) is inside a served static or media directory.",
-                hint="Point HMIS_EXPORT_DIR at a private directory (default: VAR_DIR/hmis-exports).",
+                hint="Point HMIS_EXPORT_DIR at a private directory (VAR_DIR/hmis-exports).",
                 id="hmis.E001",
             )
         ]

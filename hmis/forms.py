@@ -17,15 +17,16 @@ LATEST_AHEAD = timedelta(days=366)
 
 HASH_CHOICES = [
     ("unhashed", "Unhashed: names and Social Security numbers as recorded"),
-    ("hashed", "Hashed (HUD HashStatus 4): names and SSN as SHA-256 codes, for sharing where "
-     "identities must not travel"),
+    (
+        "hashed",
+        "Hashed (HUD HashStatus 4): names and SSN as SHA-256 codes, for sharing where "
+        "identities must not travel",
+    ),
 ]
 
 
 class ExportForm(SingleSubmissionForm, forms.Form):
-    start = forms.DateField(
-        label="Reporting period start", required=False, widget=DateInput
-    )
+    start = forms.DateField(label="Reporting period start", required=False, widget=DateInput)
     end = forms.DateField(label="Reporting period end", required=False, widget=DateInput)
     changed_since = forms.DateTimeField(
         label="Or: everything changed since",

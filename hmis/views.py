@@ -50,7 +50,9 @@ def export_page(request):
             "form": form,
             "exports": exports,
             "running": any(export.in_progress for export in exports),
-            "scope": "every client" if client_scope(request.user) is None else "your teams' clients",
+            "scope": "every client"
+            if client_scope(request.user) is None
+            else "your teams' clients",
             "now": timezone.now(),
             "retention_hours": settings.HMIS_EXPORT_RETENTION_HOURS,
         },

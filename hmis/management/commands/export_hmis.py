@@ -97,14 +97,16 @@ class Command(BaseCommand):
             raise CommandError("--changed-since is in the future.")
         project_id = None
         if options["project"] is not None:
-            project_id = Project.objects.filter(pk=self._id(options["project"])).values_list(
-                "pk", flat=True
-            ).first()
+            project_id = (
+                Project.objects.filter(pk=self._id(options["project"]))
+                .values_list("pk", flat=True)
+                .first()
+            )
             if project_id is None:
                 raise CommandError(f"No project has the id {options['project']}.")
-        by = get_user_model()._default_manager.filter(
-            username=options["by"], is_active=True
-        ).first()
+        by = (
+            get_user_model()._default_manager.filter(username=options["by"], is_active=True).first()
+        )
         if by is None:
             raise CommandError(f"No active staff account is named {options['by']!r}.")
         try:
@@ -130,7 +132,9 @@ class Command(BaseCommand):
         try:
             return int(value)
         except ValueError:
-            raise CommandError(f"--project takes a project's id (a number), not {value!r}.") from None
+            raise CommandError(
+                f"--project takes a project's id (a number), not {value!r}."
+            ) from None
 
     def _log(self, options: ExportOptions, result, output: Path) -> None:
         described = HmisExport(
@@ -160,9 +164,7 @@ class Command(BaseCommand):
         if not report.get("checked"):
             self.stderr.write(f"Not validated: {report.get('message')}")
             return
-        self.stdout.write(
-            f"Validator: {report['errors']} errors, {report['warnings']} warnings."
-        )
+        self.stdout.write(f"Validator: {report['errors']} errors, {report['warnings']} warnings.")
         for problem in report["problems"]:
             self.stdout.write(
                 f"  {problem['severity']}: {problem['file']} line {problem['line']}, "

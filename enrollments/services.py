@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.services import client_profile_update, clients_reassign
-from housingfirst.audit import acting_person, change_reason
+from housingfirst.audit import acting_person, change_reason, current_person
 from housingfirst.versioning import save_versioned
 
 from . import hud, rules
@@ -304,6 +304,6 @@ def members_follow_head(sender, *, client, case_manager, reason="", **_):
         clients_reassign(
             clients=members,
             case_manager=case_manager,
-            reassigned_by=None,
+            reassigned_by=current_person(),  # whoever moved the head moved the members
             reason=f"Household of client {client.pk}: {reason}",
         )

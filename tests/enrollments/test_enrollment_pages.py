@@ -338,6 +338,8 @@ def test_a_new_member_goes_through_intake_and_follows_the_head_on_reassignment(
     member.refresh_from_db()
     assert member.case_manager == program.teammate
     assert Client.objects.visible_to(program.teammate).filter(pk=member.pk).exists()
+    # The members' new assignment names who moved the head.
+    assert member.assignments.order_by("-started_at").first().assigned_by == program.supervisor
 
 
 ALL_PAGES = ["detail", "start", "edit", "exit", "household", "member_new"]

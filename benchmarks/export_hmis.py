@@ -1,0 +1,193 @@
+"""Benchmark the HMIS CSV export (FY2026) at scale: time, peak Python memory and rows per file.
+Not part of the test suite.
+
+It builds, through the app's bulk path with history: ``--clients`` clients, each enrolled in one
+PSH project (a third of them exited with a destination), each with an entry and an annual
+assessment (income, benefits, insurance), six disability answers and a DV answer per
+assessment. Then it exports the whole program for the period and prints a table.
+
+Use a throwaway database; the script refuses one that already holds clients (``--reuse`` measures
+a database it built earlier):
+
+    createdb hf_bench_export
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hf_bench_export \\
+        .venv/bin/python benchmarks/export_hmis.py --clients 100000
+"""
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housingfirst.settings")
+os.environ["DEBUG"] = "0"  # no query log growing with the export being measured
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from simple_history.utils import bulk_create_with_history  # noqa: E402
+
+from clients.models import Client  # noqa: E402
+from enrollments.models import (  # noqa: E402
+    Assessment,
+    DisabilityAnswer,
+    DomesticViolenceAnswer,
+    Enrollment,
+    Household,
+    Organization,
+    Project,
+)
+from hmis.export import ExportOptions, write_export  # noqa: E402
+from housingfirst.audit import acting_as  # noqa: E402
+
+BATCH = 5000
+FIRST_ENTRY = date(2022, 1, 1)
+
+
+def _bulk(model, objects):
+    with transaction.atomic():
+        bulk_create_with_history(objects, model, batch_size=BATCH)
+
+
+def build(clients: int) -> None:
+    staff = get_user_model().objects.create(username="bench-export", last_name="Bench")
+    organization = Organization.objects.create(name="Benchmark Housing First")
+    project = Project.objects.create(
+        organization=organization,
+        name="Benchmark PSH",
+        coc_code="XX-501",
+        operating_start_date=date(2020, 1, 1),
+    )
+    began = time.monotonic()
+    with acting_as("benchmark", user=staff):
+        for first in range(0, clients, BATCH):
+            count = min(BATCH, clients - first)
+            people = [
+                Client(
+                    first_name=f"Bench{n}",
+                    last_name=f"Client{n % 997}",
+                    date_of_birth=date(1960 + n % 40, 1 + n % 12, 1 + n % 28),
+                    ssn=f"{n % 10**9:09d}",
+                    ssn_data_quality=1,
+                )
+                for n in range(first, first + count)
+            ]
+            _bulk(Client, people)
+            people = list(Client.objects.order_by("-pk")[:count])[::-1]
+            households = [Household(project=project) for _ in people]
+            _bulk(Household, households)
+            households = list(Household.objects.order_by("-pk")[:count])[::-1]
+            enrollments = []
+            for n, (person, household) in enumerate(zip(people, households, strict=True)):
+                entry = FIRST_ENTRY + timedelta(days=(first + n) % 700)
+                exited = (first + n) % 3 == 0
+                enrollments.append(
+                    Enrollment(
+                        client=person,
+                        project=project,
+                        household=household,
+                        relationship_to_head=1,
+                        entry_date=entry,
+                        enrollment_coc="XX-501",
+                        living_situation=116,
+                        disabling_condition=1,
+                        exit_date=entry + timedelta(days=400) if exited else None,
+                        destination=410 if exited else None,
+                    )
+                )
+            _bulk(Enrollment, enrollments)
+            enrollments = list(Enrollment.objects.order_by("-pk")[:count])[::-1]
+            assessments = []
+            for enrollment in enrollments:
+                for stage, offset in ((1, 0), (5, 365)):
+                    assessments.append(
+                        Assessment(
+                            client_id=enrollment.client_id,
+                            enrollment=enrollment,
+                            stage=stage,
+                            information_date=enrollment.entry_date + timedelta(days=offset),
+                            income_from_any_source=1,
+                            ssi=True,
+                            ssi_amount=Decimal("943.00"),
+                            total_monthly_income=Decimal("943.00"),
+                            benefits_from_any_source=1,
+                            snap=True,
+                            insurance_from_any_source=1,
+                            medicaid=True,
+                            recorded_by=staff,
+                        )
+                    )
+            _bulk(Assessment, assessments)
+            assessments = list(Assessment.objects.order_by("-pk")[: 2 * count])[::-1]
+            answers = [
+                DisabilityAnswer(
+                    client_id=a.client_id, assessment=a, disability_type=kind, response=0
+                )
+                for a in assessments
+                for kind in range(5, 11)
+            ]
+            _bulk(DisabilityAnswer, answers)
+            _bulk(
+                DomesticViolenceAnswer,
+                [
+                    DomesticViolenceAnswer(client_id=a.client_id, assessment=a, survivor=0)
+                    for a in assessments
+                ],
+            )
+            print(f"  built {first + count} clients: {time.monotonic() - began:.0f}s", flush=True)
+
+
+def measure(period_end: date) -> None:
+    options = ExportOptions(start=date(2020, 1, 1), end=period_end)
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (the zip goes to disk, as on the page)
+    tracemalloc.start()
+    began = time.perf_counter()
+    result = write_export(options, target)
+    seconds = time.perf_counter() - began
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = sum(result.rows.values())
+    size = target.tell()
+    print(
+        f"\nclients {result.client_count:,}: {seconds:.1f} s, {total / seconds:,.0f} rows/s, "
+        f"zip {size / 2**20:.1f} MB"
+    )
+    print(f"peak Python memory (tracemalloc): {peak / 2**20:.1f} MB; process max RSS {rss:.0f} MB")
+    print("\n| file | rows |\n|---|---|")
+    for name, count in result.rows.items():
+        if count:
+            print(f"| {name} | {count:,} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--reuse", action="store_true", help="measure the data built earlier")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if not args.reuse:
+        if Client.objects.exists():
+            sys.exit("Use an empty database (or --reuse one this script built).")
+        build(args.clients)
+    measure(period_end=date(2026, 12, 31))
+
+
+if __name__ == "__main__":
+    main()

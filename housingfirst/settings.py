@@ -434,3 +434,14 @@ CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
     # After that hour's sweep has made the day's reminders.
     "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=15),
 }
+
+# HMIS CSV export (hmis): the zips are written to this private directory (never under a static
+# or media path: a check refuses one), for the person who asked, for this many hours; beat
+# deletes them hourly. The report beside a download keeps the validator's first problems.
+HMIS_EXPORT_DIR = Path(env_str("HMIS_EXPORT_DIR", str(VAR_DIR / "hmis-exports")))
+HMIS_EXPORT_RETENTION_HOURS = env_int("HMIS_EXPORT_RETENTION_HOURS", 24)
+HMIS_EXPORT_PROBLEMS_KEPT = env_int("HMIS_EXPORT_PROBLEMS_KEPT", 50)
+CELERY_BEAT_SCHEDULE["sweep-hmis-exports"] = {
+    "task": "hmis.tasks.sweep_hmis_exports",
+    "schedule": crontab(minute=25),  # hourly
+}

@@ -35,5 +35,6 @@ urlpatterns = [
     path("caseloads/", include("caseloads.urls")),
     path("data-quality/", include("enrollments.quality_urls")),
     path("audit/", include("housingfirst.audit_log.urls")),
+    path("hmis/", include("hmis.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,8 @@ NOT_PAGES = {
     "caseloads:export",
     "audit:change_log_export",
     "audit:access_log_export",
+    "hmis:status",
+    "hmis:download",
 }
 NOT_PAGE_PREFIXES = ("admin/",)
 
@@ -67,6 +69,7 @@ MODELS = {
     "response_id": "harm_reduction.OverdoseResponse",
     "training_id": "harm_reduction.TrainingSession",
     "assessment_id": "enrollments.Assessment",
+    "export_id": "hmis.HmisExport",
     "placements/pk": "placements.Placement",
     "contacts/pk": "placements.Contact",
 }

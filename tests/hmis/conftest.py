@@ -1,0 +1,56 @@
+"""Fixtures for the export page: a private export directory, clients enrolled in a project,
+and the job run at once instead of through the broker."""
+
+import csv
+import io
+import zipfile
+from datetime import date
+
+import pytest
+
+from tests.factories import make_enrollment, make_project
+
+START, END = date(2025, 1, 1), date(2025, 3, 15)
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    settings.HMIS_EXPORT_DIR = tmp_path / "hmis-exports"
+    return settings.HMIS_EXPORT_DIR
+
+
+@pytest.fixture
+def enrolled(program):
+    """Every client of the program enrolled in one project inside the period."""
+    project = make_project()
+    for client in (program.client, program.teammate_client, program.other_client):
+        make_enrollment(client, entry_date=date(2025, 2, 1), project=project)
+    return project
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The jobs the requests enqueued (after commit), not sent to a broker: ``queued.run()``
+    runs them here, as a worker would."""
+
+    class Queue(list):
+        def run(self):
+            while self:
+                task, args = self.pop(0)
+                task(*args)
+
+    queue = Queue()
+    monkeypatch.setattr(
+        "hmis.services.enqueue_on_commit", lambda task, *args: queue.append((task, args))
+    )
+    return queue
+
+
+def period_form(**fields) -> dict:
+    return {"start": START.isoformat(), "end": END.isoformat(), "hashing": "unhashed", **fields}
+
+
+def read_csv(path_or_bytes, name: str) -> list[dict]:
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    with zipfile.ZipFile(source) as archive:
+        return list(csv.DictReader(io.TextIOWrapper(archive.open(name), encoding="ascii")))

@@ -341,7 +341,7 @@ FILES: dict[str, tuple[Column, ...]] = {
     "IncomeBenefits": (
         Column("IncomeBenefitsID", S, required=True),
         Column("EnrollmentID", S, required=True),
-        Column("PersonalID ", S, required=True),
+        Column("PersonalID", S, required=True),
         Column("InformationDate", D, required=True),
         Column("IncomeFromAnySource", I, values="NO_YES_REASONS"),
         Column("TotalMonthlyIncome", M),
@@ -440,7 +440,7 @@ FILES: dict[str, tuple[Column, ...]] = {
     "EmploymentEducation": (
         Column("EmploymentEducationID", S, required=True),
         Column("EnrollmentID", S, required=True),
-        Column("PersonalID ", S, required=True),
+        Column("PersonalID", S, required=True),
         Column("InformationDate", D, required=True),
         Column("LastGradeCompleted", I),
         Column("SchoolStatus", I),
@@ -457,7 +457,7 @@ FILES: dict[str, tuple[Column, ...]] = {
     "Disabilities": (
         Column("DisabilitiesID", S, required=True),
         Column("EnrollmentID", S, required=True),
-        Column("PersonalID ", S, required=True),
+        Column("PersonalID", S, required=True),
         Column("InformationDate", D, required=True),
         Column("DisabilityType", I, required=True, values="DISABILITY_TYPE"),
         Column("DisabilityResponse", I, required=True, values="DISABILITY_RESPONSE"),

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "reminders",
     "caseloads",
     "pages",
+    "hmis",
 ]
 
 MIDDLEWARE = [

@@ -307,6 +307,15 @@ def test_the_page_shows_the_download_beside_the_validators_report(
         assert f"<td>{text}</td>" in page
 
 
+def test_a_real_export_is_checked_by_the_validator_and_passes(
+    program, login, enrolled, queued, clock
+):
+    export = exported(login, program.supervisor, queued)
+    assert export.report["checked"] and export.report["ok"], export.report
+    assert (export.report["errors"], export.report["warnings"]) == (0, 0)
+    assert "Validator: no errors." in login(program.supervisor).get(PAGE).content.decode()
+
+
 def test_the_list_page_runs_a_bounded_number_of_queries(
     program, login, enrolled, queued, clock, django_assert_max_num_queries
 ):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from time import perf_counter
 from typing import BinaryIO
 
 from django.conf import settings
@@ -105,6 +106,7 @@ class ExportOptions:
 class ExportResult:
     export_id: str
     rows: dict[str, int] = field(default_factory=dict)  # file name -> data rows written
+    seconds: dict[str, float] = field(default_factory=dict)  # file name -> time to write it
     client_count: int = 0
     hashed: bool = False
     period: tuple[date, date] | None = None
@@ -289,6 +291,7 @@ class _Writer:
         self.system_rows = False
 
     def write(self, name: str, rows: Iterable[dict]) -> None:
+        began = perf_counter()
         columns = spec.FILES[name]
         kinds = formatters()
         export_id = self.export_id
@@ -311,6 +314,7 @@ class _Writer:
             text.flush()
             text.detach()
         self.result.rows[f"{name}.csv"] = count
+        self.result.seconds[f"{name}.csv"] = perf_counter() - began
 
     def stamped(self, row: dict, facts: Facts, *, created=None) -> dict:
         """The row with its DateCreated / DateUpdated / UserID / DateDeleted from history."""
@@ -590,46 +594,36 @@ _CLIENT_FIELDS = (
 
 def _client_row(client, hashed: bool) -> dict:
     names = ("first_name", "middle_name", "last_name", "name_suffix")
-    first, middle, last, suffix = (
-        (hashed_name if hashed else str)(getattr(client, n) or "") for n in names
-    )
-    ssn = ssn_value(client.ssn)
+    first, middle, last, suffix = ((hashed_name if hashed else str)(client[n] or "") for n in names)
+    ssn = ssn_value(client["ssn"])
     return {
-        "PersonalID": client.id,
+        "PersonalID": client["id"],
         "FirstName": first,
         "MiddleName": middle,
         "LastName": last,
         "NameSuffix": suffix,
-        "NameDataQuality": client.name_data_quality,
+        "NameDataQuality": client["name_data_quality"],
         "SSN": hashed_ssn(ssn) if hashed else ssn,
-        "SSNDataQuality": client.ssn_data_quality,
-        "DOB": client.date_of_birth,
-        "DOBDataQuality": client.dob_data_quality,
-        "Sex": client.sex,
-        "AmIndAKNative": int(client.race_american_indian_alaska_native),
-        "Asian": int(client.race_asian),
-        "BlackAfAmerican": int(client.race_black),
-        "HispanicLatinao": int(client.race_hispanic_latina_e_o),
-        "MidEastNAfrican": int(client.race_middle_eastern_north_african),
-        "NativeHIPacific": int(client.race_native_hawaiian_pacific_islander),
-        "White": int(client.race_white),
-        "RaceNone": client.race_none,
-        "AdditionalRaceEthnicity": client.additional_race_ethnicity,
-        "VeteranStatus": client.veteran_status,
+        "SSNDataQuality": client["ssn_data_quality"],
+        "DOB": client["date_of_birth"],
+        "DOBDataQuality": client["dob_data_quality"],
+        "Sex": client["sex"],
+        "AmIndAKNative": int(client["race_american_indian_alaska_native"]),
+        "Asian": int(client["race_asian"]),
+        "BlackAfAmerican": int(client["race_black"]),
+        "HispanicLatinao": int(client["race_hispanic_latina_e_o"]),
+        "MidEastNAfrican": int(client["race_middle_eastern_north_african"]),
+        "NativeHIPacific": int(client["race_native_hawaiian_pacific_islander"]),
+        "White": int(client["race_white"]),
+        "RaceNone": client["race_none"],
+        "AdditionalRaceEthnicity": client["additional_race_ethnicity"],
+        "VeteranStatus": client["veteran_status"],
     }
 
 
-class _Row:
-    """Attribute access over a values() dict, so live rows and historical versions share one
-    row builder."""
-
-    __slots__ = ("_values",)
-
-    def __init__(self, values: dict):
-        self._values = values
-
-    def __getattr__(self, name):
-        return self._values.get(name)
+def _values_of(version) -> dict:
+    """A historical version's values, keyed like a live row's ``values()``."""
+    return {field.attname: getattr(version, field.attname) for field in version._meta.fields}
 
 
 def _clients(writer, scope, options, total, progress) -> Iterator[dict]:
@@ -640,10 +634,11 @@ def _clients(writer, scope, options, total, progress) -> Iterator[dict]:
         done += 1
         if progress is not None and done % CHUNK == 0:
             progress(done, total)
-        row = _client_row(_Row(values), options.hashed)
+        row = _client_row(values, options.hashed)
         yield writer.stamped(row, facts, created=values["created_at"])
     for version in scope.deleted(Client):
-        yield writer.stamped(_client_row(version, options.hashed), _deleted_facts(version, Client))
+        row = _client_row(_values_of(version), options.hashed)
+        yield writer.stamped(row, _deleted_facts(version, Client))
     if progress is not None:
         progress(done, total)
 
@@ -686,77 +681,84 @@ _ENROLLMENT_FIELDS = (
 def _move_in(enrollment, period_end: date) -> date | None:
     """3.20 as HUD reads it: someone already housed when the enrollment starts moved in on
     the project start date; a move-in after the period or after the exit is not reported."""
-    move_in = enrollment.move_in_date
+    move_in = enrollment["move_in_date"]
     if move_in is None or move_in > period_end:
         return None
-    if move_in < enrollment.entry_date:
-        move_in = enrollment.entry_date
-    if enrollment.exit_date is not None and move_in > enrollment.exit_date:
+    if move_in < enrollment["entry_date"]:
+        move_in = enrollment["entry_date"]
+    if enrollment["exit_date"] is not None and move_in > enrollment["exit_date"]:
         return None
     return move_in
 
 
 def _enrollment_row(enrollment, period_end: date) -> dict:
     return {
-        "EnrollmentID": enrollment.id,
-        "PersonalID": enrollment.client_id,
-        "ProjectID": enrollment.project_id,
-        "EntryDate": enrollment.entry_date,
-        "HouseholdID": enrollment.household_id,
-        "RelationshipToHoH": enrollment.relationship_to_head,
-        "EnrollmentCoC": enrollment.enrollment_coc,
-        "LivingSituation": enrollment.living_situation,
-        "RentalSubsidyType": enrollment.rental_subsidy_type,
-        "LengthOfStay": enrollment.length_of_stay,
-        "LOSUnderThreshold": enrollment.los_under_threshold,
-        "PreviousStreetESSH": enrollment.previous_street_essh,
-        "DateToStreetESSH": enrollment.date_to_street_essh,
-        "TimesHomelessPastThreeYears": enrollment.times_homeless_past_three_years,
-        "MonthsHomelessPastThreeYears": enrollment.months_homeless_past_three_years,
-        "DisablingCondition": enrollment.disabling_condition,
-        "DateOfEngagement": enrollment.date_of_engagement,
+        "EnrollmentID": enrollment["id"],
+        "PersonalID": enrollment["client_id"],
+        "ProjectID": enrollment["project_id"],
+        "EntryDate": enrollment["entry_date"],
+        "HouseholdID": enrollment["household_id"],
+        "RelationshipToHoH": enrollment["relationship_to_head"],
+        "EnrollmentCoC": enrollment["enrollment_coc"],
+        "LivingSituation": enrollment["living_situation"],
+        "RentalSubsidyType": enrollment["rental_subsidy_type"],
+        "LengthOfStay": enrollment["length_of_stay"],
+        "LOSUnderThreshold": enrollment["los_under_threshold"],
+        "PreviousStreetESSH": enrollment["previous_street_essh"],
+        "DateToStreetESSH": enrollment["date_to_street_essh"],
+        "TimesHomelessPastThreeYears": enrollment["times_homeless_past_three_years"],
+        "MonthsHomelessPastThreeYears": enrollment["months_homeless_past_three_years"],
+        "DisablingCondition": enrollment["disabling_condition"],
+        "DateOfEngagement": enrollment["date_of_engagement"],
         "MoveInDate": _move_in(enrollment, period_end),
     }
 
 
-def _enrollment_versions(writer, scope) -> Iterator[tuple[object, Facts]]:
-    enrollments = scope.enrollments.annotate(move_in_date=first_move_in_subquery())
-    rows = _dicts(enrollments, *_ENROLLMENT_FIELDS, "move_in_date")
-    for values, facts in _with_facts(rows, Enrollment, scope.enrollments.values("pk")):
-        yield _Row(values), facts
+def _enrollment_versions(writer, scope, *, exits_only=False) -> Iterator[tuple[dict, Facts]]:
+    """Live enrollments (with the move-in date) and those deleted in the period; only those
+    with an exit on or before the period's end with ``exits_only``."""
+    enrollments = scope.enrollments
+    if exits_only:
+        enrollments = enrollments.filter(exit_date__lte=scope.options.period[1])
+    rows = _dicts(
+        enrollments.annotate(move_in_date=first_move_in_subquery()),
+        *_ENROLLMENT_FIELDS,
+        "move_in_date",
+    )
+    yield from _with_facts(rows, Enrollment, enrollments.values("pk"))
     clients = scope.clients().values("pk")
     for version in scope.deleted(Enrollment, client_id=clients):
-        yield version, _deleted_facts(version, Enrollment)
+        yield _values_of(version), _deleted_facts(version, Enrollment)
 
 
 def _enrollments(writer, scope) -> Iterator[dict]:
     period_end = scope.options.period[1]
     for enrollment, facts in _enrollment_versions(writer, scope):
         yield writer.stamped(
-            _enrollment_row(enrollment, period_end), facts, created=enrollment.created_at
+            _enrollment_row(enrollment, period_end), facts, created=enrollment["created_at"]
         )
 
 
 def _exits(writer, scope) -> Iterator[dict]:
     # The exit is part of our enrollment record: its ExitID is the enrollment's id.
     period_end = scope.options.period[1]
-    for enrollment, facts in _enrollment_versions(writer, scope):
-        if enrollment.exit_date is None or enrollment.exit_date > period_end:
+    for enrollment, facts in _enrollment_versions(writer, scope, exits_only=True):
+        if enrollment["exit_date"] is None or enrollment["exit_date"] > period_end:
             continue
-        destination = enrollment.destination
+        destination = enrollment["destination"]
         yield writer.stamped(
             {
-                "ExitID": enrollment.id,
-                "EnrollmentID": enrollment.id,
-                "PersonalID": enrollment.client_id,
-                "ExitDate": enrollment.exit_date,
+                "ExitID": enrollment["id"],
+                "EnrollmentID": enrollment["id"],
+                "PersonalID": enrollment["client_id"],
+                "ExitDate": enrollment["exit_date"],
                 # An exit recorded before destinations were asked (a backfilled enrollment).
                 "Destination": hud_data_not_collected(destination),
-                "DestinationSubsidyType": enrollment.destination_subsidy_type,
-                "OtherDestination": enrollment.other_destination,
+                "DestinationSubsidyType": enrollment["destination_subsidy_type"],
+                "OtherDestination": enrollment["other_destination"],
             },
             facts,
-            created=enrollment.created_at,
+            created=enrollment["created_at"],
         )
 
 
@@ -791,35 +793,32 @@ def _sources(assessment, answer, sources) -> dict:
     """Each source's 0/1 when the 'any source' answer is yes or no; empty when it was not
     answered (a reason it is missing, or not asked of this person)."""
     answered = answer in (0, 1)
-    return {
-        column: int(getattr(assessment, name)) if answered else None
-        for name, column, _label in sources
-    }
+    return {column: int(assessment[name]) if answered else None for name, column, _label in sources}
 
 
 def _income_benefits_row(assessment) -> dict:
     row = {
-        "IncomeBenefitsID": assessment.id,
-        "EnrollmentID": assessment.enrollment_id,
-        "PersonalID": assessment.client_id,
-        "InformationDate": assessment.information_date,
-        "IncomeFromAnySource": assessment.income_from_any_source,
-        "TotalMonthlyIncome": assessment.total_monthly_income,
-        "BenefitsFromAnySource": assessment.benefits_from_any_source,
-        "OtherBenefitsSourceIdentify": assessment.other_benefits_source_identify,
-        "InsuranceFromAnySource": assessment.insurance_from_any_source,
-        "OtherInsuranceIdentify": assessment.other_insurance_identify,
-        "OtherIncomeSourceIdentify": assessment.other_income_source_identify,
-        "DataCollectionStage": assessment.stage,
+        "IncomeBenefitsID": assessment["id"],
+        "EnrollmentID": assessment["enrollment_id"],
+        "PersonalID": assessment["client_id"],
+        "InformationDate": assessment["information_date"],
+        "IncomeFromAnySource": assessment["income_from_any_source"],
+        "TotalMonthlyIncome": assessment["total_monthly_income"],
+        "BenefitsFromAnySource": assessment["benefits_from_any_source"],
+        "OtherBenefitsSourceIdentify": assessment["other_benefits_source_identify"],
+        "InsuranceFromAnySource": assessment["insurance_from_any_source"],
+        "OtherInsuranceIdentify": assessment["other_insurance_identify"],
+        "OtherIncomeSourceIdentify": assessment["other_income_source_identify"],
+        "DataCollectionStage": assessment["stage"],
     }
-    income = _sources(assessment, assessment.income_from_any_source, hud.INCOME_SOURCES)
+    income = _sources(assessment, assessment["income_from_any_source"], hud.INCOME_SOURCES)
     row.update(income)
     for name, column, _label in hud.INCOME_SOURCES:
         if income[column]:
             amount_column = _AMOUNT_COLUMN.get(column, f"{column}Amount")
-            row[amount_column] = getattr(assessment, f"{name}_amount")
-    row.update(_sources(assessment, assessment.benefits_from_any_source, hud.BENEFIT_SOURCES))
-    row.update(_sources(assessment, assessment.insurance_from_any_source, hud.INSURANCE_SOURCES))
+            row[amount_column] = assessment[f"{name}_amount"]
+    row.update(_sources(assessment, assessment["benefits_from_any_source"], hud.BENEFIT_SOURCES))
+    row.update(_sources(assessment, assessment["insurance_from_any_source"], hud.INSURANCE_SOURCES))
     return row
 
 
@@ -827,12 +826,12 @@ def _income_benefits(writer, scope) -> Iterator[dict]:
     assessments = scope.assessments()
     rows = _dicts(assessments, *_ASSESSMENT_FIELDS)
     for values, facts in _with_facts(rows, Assessment, assessments.values("pk")):
-        yield writer.stamped(
-            _income_benefits_row(_Row(values)), facts, created=values["created_at"]
-        )
+        yield writer.stamped(_income_benefits_row(values), facts, created=values["created_at"])
     enrollments = scope.enrollments.values("pk")
     for version in scope.deleted(Assessment, enrollment_id=enrollments):
-        yield writer.stamped(_income_benefits_row(version), _deleted_facts(version, Assessment))
+        yield writer.stamped(
+            _income_benefits_row(_values_of(version)), _deleted_facts(version, Assessment)
+        )
 
 
 def _answers(writer, scope, model, fields, build) -> Iterator[dict]:
@@ -848,7 +847,7 @@ def _answers(writer, scope, model, fields, build) -> Iterator[dict]:
         "assessment__stage",
     )
     for values, facts in _with_facts(rows, model, answers.values("pk")):
-        row = build(_Row(values))
+        row = build(values)
         row.update(
             EnrollmentID=values["assessment__enrollment_id"],
             PersonalID=values["client_id"],
@@ -866,7 +865,7 @@ def _answers(writer, scope, model, fields, build) -> Iterator[dict]:
         )
         if assessment is None:
             continue
-        row = build(version)
+        row = build(_values_of(version))
         row.update(
             EnrollmentID=assessment.enrollment_id,
             PersonalID=version.client_id,
@@ -879,10 +878,10 @@ def _answers(writer, scope, model, fields, build) -> Iterator[dict]:
 def _disabilities(writer, scope) -> Iterator[dict]:
     def build(answer) -> dict:
         return {
-            "DisabilitiesID": answer.id,
-            "DisabilityType": answer.disability_type,
-            "DisabilityResponse": answer.response,
-            "IndefiniteAndImpairs": answer.indefinite_and_impairs,
+            "DisabilitiesID": answer["id"],
+            "DisabilityType": answer["disability_type"],
+            "DisabilityResponse": answer["response"],
+            "IndefiniteAndImpairs": answer["indefinite_and_impairs"],
         }
 
     fields = ("disability_type", "response", "indefinite_and_impairs")
@@ -892,10 +891,10 @@ def _disabilities(writer, scope) -> Iterator[dict]:
 def _health_and_dv(writer, scope) -> Iterator[dict]:
     def build(answer) -> dict:
         return {
-            "HealthAndDVID": answer.id,
-            "DomesticViolenceSurvivor": answer.survivor,
-            "WhenOccurred": answer.when_occurred,
-            "CurrentlyFleeing": answer.currently_fleeing,
+            "HealthAndDVID": answer["id"],
+            "DomesticViolenceSurvivor": answer["survivor"],
+            "WhenOccurred": answer["when_occurred"],
+            "CurrentlyFleeing": answer["currently_fleeing"],
         }
 
     fields = ("survivor", "when_occurred", "currently_fleeing")

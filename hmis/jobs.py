@@ -137,42 +137,26 @@ def _validate(path):
     return validator.validate(path)
 
 
-def _severity(problem) -> str:
-    severity = getattr(problem, "severity", "error")
-    return str(getattr(severity, "value", severity)).lower()
-
-
-def _count(report, names, severity, problems) -> int:
-    for name in names:
-        value = getattr(report, name, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return sum(1 for problem in problems if _severity(problem) == severity)
-
-
 def report_summary(report, kept: int | None = None) -> dict:
-    """The report as stored beside the file: counts, and the first problems."""
+    """The validator's report as stored beside the file: counts, and the first problems."""
     kept = settings.HMIS_EXPORT_PROBLEMS_KEPT if kept is None else kept
-    problems = list(getattr(report, "problems", []) or [])
-    errors = _count(report, ("error_count", "errors"), "error", problems)
-    warnings = _count(report, ("warning_count", "warnings"), "warning", problems)
     return {
         "checked": True,
-        "ok": bool(getattr(report, "ok", errors == 0)),
-        "errors": errors,
-        "warnings": warnings,
+        "ok": report.ok,
+        "errors": report.errors,
+        "warnings": report.warnings,
         "problems": [
             {
-                "severity": _severity(problem),
-                "file": str(getattr(problem, "file", "") or ""),
-                "line": getattr(problem, "line", None),
-                "column": str(getattr(problem, "column", "") or ""),
-                "value": str(getattr(problem, "value", "") or "")[:200],
-                "message": str(getattr(problem, "message", "") or ""),
+                "severity": problem.severity,
+                "file": problem.file,
+                "line": problem.line,
+                "column": problem.column,
+                "value": problem.value[:200],
+                "message": problem.message,
             }
-            for problem in problems[:kept]
+            for problem in report.problems[:kept]
         ],
-        "more": max(0, len(problems) - kept),
+        "more": max(0, report.errors + report.warnings - kept),
     }
 
 

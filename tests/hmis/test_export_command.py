@@ -2,12 +2,12 @@
 written to the access log as the command, clear errors for bad arguments."""
 
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from hmis import validator
 from housingfirst.models import AccessLogEntry
 
 from .conftest import END, START, read_csv
@@ -43,12 +43,9 @@ def test_the_command_writes_the_zip_prints_counts_and_is_logged(program, enrolle
 def test_the_command_exits_non_zero_when_the_validator_finds_errors(
     program, enrolled, tmp_path, clock, monkeypatch
 ):
-    problem = SimpleNamespace(
-        file="Exit.csv", line=2, column="ExitDate", value="x", message="bad", severity="error"
-    )
-    monkeypatch.setattr(
-        "hmis.jobs._validate", lambda path: SimpleNamespace(ok=False, problems=[problem])
-    )
+    report = validator.Report()
+    report.add("Exit.csv", 2, "ExitDate", "x", "bad", "type")
+    monkeypatch.setattr("hmis.jobs._validate", lambda path: report)
     with pytest.raises(CommandError, match="1 errors"):
         run(*period(tmp_path / "out.zip", "--by", program.admin.username, "--hashed"))
     assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).count() == 1

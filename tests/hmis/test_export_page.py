@@ -3,14 +3,13 @@
 
 import os
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core.checks import run_checks
 from django.urls import reverse
 from django.utils import timezone
 
-from hmis import jobs, tasks
+from hmis import jobs, tasks, validator
 from hmis.models import HmisExport
 from housingfirst.models import AccessLogEntry
 
@@ -292,11 +291,8 @@ def test_bad_input_shows_an_error_on_its_field(
 def test_the_page_shows_the_download_beside_the_validators_report(
     program, login, enrolled, queued, clock, monkeypatch
 ):
-    problem = SimpleNamespace(
-        file="Enrollment.csv", line=3, column="EntryDate", value="2025-13-01",
-        message="Not a date", severity="error",
-    )  # fmt: skip
-    report = SimpleNamespace(ok=False, problems=[problem])
+    report = validator.Report()
+    report.add("Enrollment.csv", 3, "EntryDate", "2025-13-01", "Not a date", "type")
     monkeypatch.setattr("hmis.jobs._validate", lambda path: report)
     export = exported(login, program.supervisor, queued)
     assert export.report["errors"] == 1 and export.report["problems"][0]["line"] == 3

@@ -501,70 +501,53 @@ def _project_rows(writer: _Writer, scope: _Scope) -> Iterator[tuple[dict, Facts]
     return _with_facts(rows, Project, scope.projects.values("pk"))
 
 
-def _projects(writer: _Writer, scope: _Scope) -> Iterator[dict]:
-    for project, facts in _project_rows(writer, scope):
-        yield writer.stamped(
-            {
-                "ProjectID": project["id"],
-                "OrganizationID": project["organization_id"],
-                "ProjectName": project["name"],
-                "ProjectCommonName": project["common_name"],
-                "OperatingStartDate": project["operating_start_date"],
-                "OperatingEndDate": project["operating_end_date"],
-                "ContinuumProject": project["continuum_project"],
-                "ProjectType": project["project_type"],
-                "HousingType": project["housing_type"],
-                # 2.02.7 target population is asked of HOPWA projects only; 2.02.8 PIT count
-                # is not kept here.
-                "ResidentialAffiliation": None,
-                "HOPWAMedAssistedLivingFac": None,
-            },
-            facts,
-        )
+def _per_project(build: Callable[[dict], dict]):
+    """A file with one row per project (Project, Funder, ProjectCoC, HMISParticipation), each
+    dated by the project's own history."""
+
+    def rows(writer: _Writer, scope: _Scope) -> Iterator[dict]:
+        for project, facts in _project_rows(writer, scope):
+            yield writer.stamped({"ProjectID": project["id"], **build(project)}, facts)
+
+    return rows
 
 
-def _funders(writer: _Writer, scope: _Scope) -> Iterator[dict]:
-    # One funding source per project (2.06): its id is the project's.
-    for project, facts in _project_rows(writer, scope):
-        yield writer.stamped(
-            {
-                "FunderID": project["id"],
-                "ProjectID": project["id"],
-                "Funder": project["funder"],
-                "OtherFunder": project["other_funder"],
-                "GrantID": project["grant_id"],
-                "StartDate": project["operating_start_date"],
-                "EndDate": project["operating_end_date"],
-            },
-            facts,
-        )
-
-
-def _project_cocs(writer: _Writer, scope: _Scope) -> Iterator[dict]:
-    for project, facts in _project_rows(writer, scope):
-        yield writer.stamped(
-            {
-                "ProjectCoCID": project["id"],
-                "ProjectID": project["id"],
-                "CoCCode": project["coc_code"],
-            },
-            facts,
-        )
-
-
-def _participations(writer: _Writer, scope: _Scope) -> Iterator[dict]:
-    # 2.08: every project here participates in HMIS from its first operating day.
-    for project, facts in _project_rows(writer, scope):
-        yield writer.stamped(
-            {
-                "HMISParticipationID": project["id"],
-                "ProjectID": project["id"],
-                "HMISParticipationType": 1,
-                "HMISParticipationStatusStartDate": project["operating_start_date"],
-                "HMISParticipationStatusEndDate": project["operating_end_date"],
-            },
-            facts,
-        )
+_projects = _per_project(
+    lambda project: {
+        "OrganizationID": project["organization_id"],
+        "ProjectName": project["name"],
+        "ProjectCommonName": project["common_name"],
+        "OperatingStartDate": project["operating_start_date"],
+        "OperatingEndDate": project["operating_end_date"],
+        "ContinuumProject": project["continuum_project"],
+        "ProjectType": project["project_type"],
+        "HousingType": project["housing_type"],
+        # 2.02.7 target population is asked of HOPWA projects only; the PIT count is not kept.
+    }
+)
+# One funding source (2.06) and one CoC (2.03) per project: their ids are the project's.
+_funders = _per_project(
+    lambda project: {
+        "FunderID": project["id"],
+        "Funder": project["funder"],
+        "OtherFunder": project["other_funder"],
+        "GrantID": project["grant_id"],
+        "StartDate": project["operating_start_date"],
+        "EndDate": project["operating_end_date"],
+    }
+)
+_project_cocs = _per_project(
+    lambda project: {"ProjectCoCID": project["id"], "CoCCode": project["coc_code"]}
+)
+# 2.08: every project here participates in HMIS from its first operating day.
+_participations = _per_project(
+    lambda project: {
+        "HMISParticipationID": project["id"],
+        "HMISParticipationType": 1,
+        "HMISParticipationStatusStartDate": project["operating_start_date"],
+        "HMISParticipationStatusEndDate": project["operating_end_date"],
+    }
+)
 
 
 _CLIENT_FIELDS = (

@@ -224,3 +224,59 @@ class SubmissionToken(models.Model):
 
     def __str__(self):
         return f"Submission {self.token}"
+
+
+class AuditVerificationQuerySet(models.QuerySet):
+    def finished(self):
+        return self.exclude(finished_at=None)
+
+    def checkpoints(self):
+        """Runs that may be resumed from: whole or resumed runs in which both chains held."""
+        scopes = [AuditVerification.Scope.FULL, AuditVerification.Scope.RESUMED]
+        return self.filter(ok=True, scope__in=scopes).order_by("-finished_at", "-pk")
+
+
+class AuditVerification(models.Model):
+    """One run of the audit-trail verifier (nightly by beat, or by hand): what it checked,
+    whether the chains held, and how far (the checkpoint the next nightly run resumes from).
+
+    Not itself audited (no history, no link): it is the verifier's output, not program data,
+    and a rerun reproduces it; sealing it would append links to the chain every night. What
+    must not be forged is the checkpoint, so it carries its own HMAC (``seal``, keyed like the
+    chain): without the key nobody can move a checkpoint past a link they altered, and a
+    checkpoint is trusted only while its link still holds the recorded hash.
+    """
+
+    class Scope(models.TextChoices):
+        FULL = "full", "Whole chains"
+        RESUMED = "resumed", "New links since the last checkpoint"
+        RANGE = "range", "A range of links"
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    # "beat", or "command:verify_audit_trail" for a run by hand.
+    triggered_by = models.CharField(max_length=100)
+    ok = models.BooleanField(null=True)  # None while running (or when the run died)
+    links_checked = models.BigIntegerField(default=0)
+    problem = models.TextField(blank=True)  # the first problem found
+    # Where each chain's walk ended: the last link that held (id, position, hash).
+    history_link = models.BigIntegerField(default=0)
+    history_position = models.BigIntegerField(default=0)
+    history_hash = models.CharField(max_length=64, blank=True)
+    access_link = models.BigIntegerField(default=0)
+    access_position = models.BigIntegerField(default=0)
+    access_hash = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
+    seal = models.CharField(max_length=64, blank=True)
+
+    objects = AuditVerificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "audit-trail verification"
+        indexes = [
+            models.Index(fields=["-started_at", "-id"], name="verification_newest_first"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} verified {self.started_at:%Y-%m-%d %H:%M}"

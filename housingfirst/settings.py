@@ -403,6 +403,28 @@ CELERY_BEAT_SCHEDULE["publish-audit-anchor"] = {
     "task": "housingfirst.tasks.publish_audit_anchor",
     "schedule": crontab(hour=AUDIT_ANCHOR_HOUR, minute=5),
 }
+# Beat verifies the audit chains every night at this hour (after the anchor is published):
+# only the links sealed since the last good run's checkpoint, except on this weekday (0 is
+# Sunday, as in cron; -1 for never), when it walks the whole chains. Results show on /audit/.
+AUDIT_VERIFY_HOUR = env_int("AUDIT_VERIFY_HOUR", 2)
+AUDIT_VERIFY_FULL_WEEKDAY = env_int("AUDIT_VERIFY_FULL_WEEKDAY", 0)
+_full_verification_day = AUDIT_VERIFY_FULL_WEEKDAY in range(7)
+CELERY_BEAT_SCHEDULE["verify-audit-trail"] = {
+    "task": "housingfirst.tasks.verify_audit_trail",
+    "schedule": crontab(
+        hour=AUDIT_VERIFY_HOUR,
+        minute=15,
+        day_of_week=",".join(str(d) for d in range(7) if d != AUDIT_VERIFY_FULL_WEEKDAY),
+    ),
+}
+if _full_verification_day:
+    CELERY_BEAT_SCHEDULE["verify-audit-trail-full"] = {
+        "task": "housingfirst.tasks.verify_audit_trail",
+        "schedule": crontab(
+            hour=AUDIT_VERIFY_HOUR, minute=15, day_of_week=AUDIT_VERIFY_FULL_WEEKDAY
+        ),
+        "kwargs": {"full": True},
+    }
 # Rows fetched per round trip while streaming a CSV export (memory stays flat).
 AUDIT_EXPORT_CHUNK_SIZE = env_int("AUDIT_EXPORT_CHUNK_SIZE", 2000)
 

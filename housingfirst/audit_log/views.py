@@ -17,7 +17,7 @@ from ..access_log import log_access, log_access_many
 from ..history import change_entries, record_type_name
 from ..models import AccessLogEntry
 from ..roles import Role, role_required
-from . import changelog, registry
+from . import changelog, registry, verification
 from .forms import AccessLogFilterForm, ChangeLogFilterForm
 
 AUDIT_ROLES = (Role.AUDITOR, Role.ADMINISTRATOR)
@@ -61,7 +61,12 @@ def change_log(request):
     return render(
         request,
         "audit/change_log.html",
-        {"form": form, "page": page, "query": _filter_query(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": _filter_query(request),
+            "verification": verification.latest_results(),
+        },
     )
 
 

@@ -28,6 +28,7 @@ run: $(STAMP)
 	@echo
 	@echo "  housingfirst is starting on http://127.0.0.1:8000/"
 	@echo "  Sign in as casemanager1, casemanager2, casemanager3, supervisor1, supervisor2,"
+	@echo "  director (supervises every team),"
 	@echo "  auditor or admin, all with the password: housingfirst-demo"
 	@echo "  admin and auditor also ask for a two-factor code: add the key"
 	@echo "  HOUSINGFIRSTDEMOHOUSINGFIRSTDEMO to an authenticator app (README)"

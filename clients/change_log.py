@@ -1,6 +1,6 @@
 """What the clients app's actions mean, in words, for the auditor's change log."""
 
-from housingfirst.audit_log.actions import summarizes
+from housingfirst.audit_log.actions import entry_sentence, summarizes
 
 
 def _case_manager_change(parts):
@@ -26,3 +26,21 @@ def assignment_summary(parts) -> list[str]:
     if change.new == "—":
         return [f"Access of {change.old} ended: the client is waiting for a case manager"]
     return [f"Access moved from {change.old} to {change.new}"]
+
+
+MEMBERSHIP_MODELS = {"clients.teamcasemanager", "clients.teamsupervisor"}
+
+
+@summarizes
+def team_membership_summary(parts) -> list[str]:
+    """Who joined or left which team: "Alex Morales joined Team 1 — Downtown as case manager".
+
+    The membership rows' labels say it already (``TeamMembership.history_row_label``); an
+    action of several (the admin's save of a team) reads as each change, in the order made.
+    """
+    if not any(part.model_label in MEMBERSHIP_MODELS for part in parts):
+        return []
+    return [
+        part.record_label if part.model_label in MEMBERSHIP_MODELS else entry_sentence(part)
+        for part in reversed(parts)
+    ]

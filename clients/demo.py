@@ -20,7 +20,15 @@ from housingfirst.audit import change_reason
 from housingfirst.roles import Role
 
 from . import services
-from .models import Assignment, Client, ClientUserObjectPermission, Sex, Team
+from .models import (
+    Assignment,
+    Client,
+    ClientUserObjectPermission,
+    Sex,
+    Team,
+    TeamCaseManager,
+    TeamRole,
+)
 
 DEMO_PASSWORD = "housingfirst-demo"
 # The demo administrator and auditor sign in with two-factor, as every administrator and
@@ -111,6 +119,12 @@ STAFF = [
     ("auditor", "Chris", "Whitfield", Role.AUDITOR, None),
 ]
 TEAM_NAMES = ["Team 1 — Downtown", "Team 2 — Eastside"]
+# The program director supervises every team (large programs have many).
+DIRECTOR = ("director", "Morgan", "Ellison")
+# A large program (``--clients N``) is shaped like a real one: about this many clients per
+# case manager, case managers per team, and one or two supervisors per team.
+CLIENTS_PER_CASE_MANAGER = 35
+CASE_MANAGERS_PER_TEAM = 10
 
 
 @dataclass
@@ -120,6 +134,7 @@ class DemoProgram:
     supervisors: list = field(default_factory=list)
     clients: list = field(default_factory=list)
     admin: object = None
+    director: object = None
 
 
 def demo_present() -> bool:
@@ -130,6 +145,7 @@ def seed_staff() -> DemoProgram:
     User = get_user_model()
     program = DemoProgram()
     password = make_password(DEMO_PASSWORD)
+    members = {}  # (team index, role): people
     with change_reason("Demo data"):
         program.teams = [Team.objects.create(name=name) for name in TEAM_NAMES]
         for username, first, last, role, team_index in STAFF:
@@ -142,10 +158,10 @@ def seed_staff() -> DemoProgram:
             )
             user.groups.add(Group.objects.get(name=role.value))
             if role is Role.SUPERVISOR:
-                program.teams[team_index].supervisors.add(user)
+                members.setdefault((team_index, TeamRole.SUPERVISOR), []).append(user)
                 program.supervisors.append(user)
             elif role is Role.CASE_MANAGER:
-                program.teams[team_index].case_managers.add(user)
+                members.setdefault((team_index, TeamRole.CASE_MANAGER), []).append(user)
                 program.case_managers.append(user)
         program.admin = User.objects.create(
             username="admin",
@@ -156,6 +172,25 @@ def seed_staff() -> DemoProgram:
             is_staff=True,
             is_superuser=True,
         )
+        username, first, last = DIRECTOR
+        program.director = User.objects.create(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.org",
+            password=password,
+        )
+        program.director.groups.add(Group.objects.get(name=Role.SUPERVISOR.value))
+        for index, team in enumerate(program.teams):
+            members[(index, TeamRole.SUPERVISOR)].append(program.director)
+            for role in (TeamRole.SUPERVISOR, TeamRole.CASE_MANAGER):
+                services.team_membership_change(
+                    team=team,
+                    role=role,
+                    joined=members.get((index, role), []),
+                    by=program.admin,
+                    reason="Demo data",
+                )
         for user in User.objects.filter(username__in=["admin", "auditor"]):
             TOTPDevice.objects.create(
                 user=user,
@@ -249,28 +284,97 @@ def seed_cover(program: DemoProgram):
     )
 
 
-def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list[Client]:
-    """Many clients fast: bulk inserts with their history, one case manager per ~25 clients."""
+def _large_program_staff(program: DemoProgram, count: int) -> list:
+    """Case managers for ``count`` more clients (about 35 each), in teams of about ten with one
+    or two supervisors, the director supervising every team. The two demo teams are filled up
+    first; every membership goes through the membership service (history rows sealed in one
+    batch per team and role)."""
     User = get_user_model()
-    rng = random.Random(seed)
-    today = timezone.localdate()
-    history_attrs = {"history_actor": DEMO_ACTOR}
     password = make_password(DEMO_PASSWORD)
-    case_manager_group = Group.objects.get(name=Role.CASE_MANAGER.value)
-
-    extra_needed = max(0, count // 25 - len(program.case_managers))
+    total = len(program.clients) + count
+    needed = max(0, -(-total // CLIENTS_PER_CASE_MANAGER) - len(program.case_managers))
     User.objects.bulk_create(
         [
             User(username=f"bench-cm{n}", first_name="Bench", last_name=f"CM{n}", password=password)
-            for n in range(extra_needed)
+            for n in range(needed)
         ]
     )
     extra = list(User.objects.filter(username__startswith="bench-cm").order_by("pk"))
-    case_manager_group.user_set.add(*extra)
-    for n, user in enumerate(extra):
-        program.teams[n % len(program.teams)].case_managers.add(user)
+    Group.objects.get(name=Role.CASE_MANAGER.value).user_set.add(*extra)
+
+    # Fill the demo teams up to ten case managers, then new teams of ten.
+    place = {
+        index: CASE_MANAGERS_PER_TEAM - team.case_managers.count()
+        for index, team in enumerate(program.teams)
+    }
+    joining = {index: [] for index in place}
+    queue = list(extra)
+    for index in place:
+        joining[index], queue = queue[: max(0, place[index])], queue[max(0, place[index]) :]
+    new_teams = []
+    while queue:
+        new_teams.append(queue[:CASE_MANAGERS_PER_TEAM])
+        queue = queue[CASE_MANAGERS_PER_TEAM:]
+    first_number = len(program.teams) + 1
+    teams = bulk_create_with_history(
+        [Team(name=f"Team {first_number + n}") for n in range(len(new_teams))],
+        Team,
+        default_change_reason="Demo data",
+        custom_historical_attrs={"history_actor": DEMO_ACTOR},
+    )
+    # One supervisor for odd-numbered teams, two for even ones.
+    supervisor_counts = [1 + (first_number + n + 1) % 2 for n in range(len(teams))]
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"bench-sup{n}", first_name="Bench", last_name=f"Sup{n}", password=password
+            )
+            for n in range(sum(supervisor_counts))
+        ]
+    )
+    supervisors = list(User.objects.filter(username__startswith="bench-sup").order_by("pk"))
+    Group.objects.get(name=Role.SUPERVISOR.value).user_set.add(*supervisors)
+    for index, team in enumerate(program.teams):
+        services.team_membership_change(
+            team=team,
+            role=TeamRole.CASE_MANAGER,
+            joined=joining[index],
+            by=program.admin,
+            reason="Demo data: a larger program",
+        )
+    for team, team_case_managers, supervisor_count in zip(
+        teams, new_teams, supervisor_counts, strict=True
+    ):
+        team_supervisors, supervisors = (
+            supervisors[:supervisor_count],
+            supervisors[supervisor_count:],
+        )
+        if program.director is not None:
+            team_supervisors.append(program.director)
+        for role, people in (
+            (TeamRole.SUPERVISOR, team_supervisors),
+            (TeamRole.CASE_MANAGER, team_case_managers),
+        ):
+            services.team_membership_change(
+                team=team, role=role, joined=people, by=program.admin, reason="Demo data"
+            )
+    program.teams.extend(teams)
+    return extra
+
+
+def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list[Client]:
+    """Many clients fast: bulk inserts with their history, about 35 clients per case manager,
+    ten case managers per team."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    history_attrs = {"history_actor": DEMO_ACTOR}
+    extra = _large_program_staff(program, count)
     case_managers = program.case_managers + extra
-    team_of = {cm.pk: services.case_manager_team(cm) for cm in case_managers}
+    # Each case manager's first team (``services.case_manager_team``), in one query.
+    team_of = {}
+    memberships = TeamCaseManager.objects.filter(user__in=case_managers).order_by("team_id")
+    for user_id, team_id in memberships.values_list("user_id", "team_id"):
+        team_of.setdefault(user_id, team_id)
 
     clients = []
     for index in range(count):
@@ -279,7 +383,7 @@ def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list
             Client(
                 **_client_fields(rng, index, today),
                 case_manager=case_manager,
-                team=team_of[case_manager.pk],
+                team_id=team_of[case_manager.pk],
             )
         )
     clients = bulk_create_with_history(

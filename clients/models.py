@@ -71,22 +71,176 @@ class RaceEthnicityNone(models.IntegerChoices):
 
 
 class Team(models.Model):
-    """A supervisor (or several) and their case managers."""
+    """A supervisor (or several) and their case managers.
+
+    Membership is kept one row per member (``TeamSupervisor``, ``TeamCaseManager``), each with
+    its own history: joining writes one history row, leaving another, whatever the size of the
+    team. People join and leave only through ``clients.services.team_membership_change``.
+    """
 
     name = models.CharField(max_length=100, unique=True)
     supervisors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="supervised_teams", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="supervised_teams",
+        blank=True,
+        through="TeamSupervisor",
     )
     case_managers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="teams", blank=True
+        settings.AUTH_USER_MODEL, related_name="teams", blank=True, through="TeamCaseManager"
     )
-    history = audit_history(m2m_fields=[supervisors, case_managers])
+    history = audit_history()
+    HISTORY_LABEL_FIELDS = ("name",)
+
+    # Until issue 19, every change of membership wrote a history row of the team with a copy
+    # of all its members (simple-history's m2m snapshot): quadratic in the team's size. Those
+    # rows are sealed into the audit chain with their copies, so the copies stay, read-only
+    # (``HistoricalTeam_supervisors``, ``HistoricalTeam_case_managers`` below), for
+    # verification and for the old rows' history; newer team rows have no copy.
+    HISTORY_RETIRED_M2M_SNAPSHOTS = {
+        "supervisors": "clients.HistoricalTeam_supervisors",
+        "case_managers": "clients.HistoricalTeam_case_managers",
+    }
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+
+class TeamRole(models.TextChoices):
+    SUPERVISOR = "supervisor", "supervisor"
+    CASE_MANAGER = "case_manager", "case manager"
+
+
+class TeamMembership(models.Model):
+    """One person in one team, in one role, since ``joined_at``; leaving deletes the row (its
+    history keeps who left, when, by whom and why)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # Empty for members who joined before memberships were recorded one by one (issue 19):
+    # the team's older history rows say when they joined.
+    joined_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+
+    ROLE: TeamRole
+    HISTORY_FIELD_LABELS = {"user": "staff member"}
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{person_name(self.user)}, {self.ROLE.label} in {self.team}"
+
+    @classmethod
+    def history_row_label(cls, row, names) -> str:
+        """The change in words: "Alex Morales joined Team 1 as case manager" (or left it)."""
+        user_model = row._meta.get_field("user").related_model
+        person = names.get(user_model, row.user_id)
+        team = names.get(Team, row.team_id)
+        role = cls.ROLE.label
+        if row.history_type == "+":
+            return f"{person} joined {team} as {role}"
+        if row.history_type == "-":
+            return f"{person} left {team} ({role})"
+        return f"{person}, {role} in {team}"
+
+
+class TeamSupervisor(TeamMembership):
+    ROLE = TeamRole.SUPERVISOR
+    HISTORY_RECORD_TYPE = "team supervisor"
+
+    history = audit_history()
+
+    class Meta:
+        # The table Django made for the former automatic many-to-many (no data moved).
+        db_table = "clients_team_supervisors"
+        unique_together = [("team", "user")]
+        verbose_name = "team supervisor"
+
+
+class TeamCaseManager(TeamMembership):
+    ROLE = TeamRole.CASE_MANAGER
+    HISTORY_RECORD_TYPE = "team case manager"
+
+    history = audit_history()
+
+    class Meta:
+        db_table = "clients_team_case_managers"
+        unique_together = [("team", "user")]
+        verbose_name = "team case manager"
+
+
+TEAM_MEMBERSHIP_MODELS = {
+    TeamRole.SUPERVISOR: TeamSupervisor,
+    TeamRole.CASE_MANAGER: TeamCaseManager,
+}
+
+
+def _refuse_unrecorded_membership_change(sender, action, **kwargs):
+    """``team.case_managers.add(…)`` would insert rows without history: refuse it."""
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        raise TypeError(
+            "Team membership changes go through clients.services.team_membership_change, "
+            "which records who joined or left, by whom and why."
+        )
+
+
+for _membership_model in TEAM_MEMBERSHIP_MODELS.values():
+    models.signals.m2m_changed.connect(
+        _refuse_unrecorded_membership_change,
+        sender=_membership_model,
+        dispatch_uid=f"refuse_unrecorded_{_membership_model.__name__}",
+    )
+
+
+class _RetiredTeamSnapshot(models.Model):
+    """A member in a copy of the whole team, as simple-history wrote it with each team history
+    row until issue 19. Read-only: kept because the audit chain sealed each copy with its row
+    (``Team.HISTORY_RETIRED_M2M_SNAPSHOTS``). The columns are simple-history's, unchanged."""
+
+    id = models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")
+    m2m_history_id = models.AutoField(primary_key=True, serialize=False)
+    history = models.ForeignKey(
+        "clients.HistoricalTeam", db_constraint=False, on_delete=models.DO_NOTHING
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        null=True,
+        db_constraint=False,
+        db_tablespace="",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        Team,
+        blank=True,
+        null=True,
+        db_constraint=False,
+        db_tablespace="",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class HistoricalTeam_supervisors(_RetiredTeamSnapshot):  # noqa: N801 (simple-history's name)
+    class Meta:
+        verbose_name = "HistoricalTeam_supervisors"
+
+    def __str__(self):
+        return f"Supervisor #{self.user_id} in team history row #{self.history_id}"
+
+
+class HistoricalTeam_case_managers(_RetiredTeamSnapshot):  # noqa: N801
+    class Meta:
+        verbose_name = "HistoricalTeam_case_managers"
+
+    def __str__(self):
+        return f"Case manager #{self.user_id} in team history row #{self.history_id}"
 
 
 class ClientQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from housingfirst.audit import acting_person, change_reason
 from housingfirst.people import person_name
@@ -20,6 +21,7 @@ from .events import (
     duplicate_reviewed,
 )
 from .models import (
+    TEAM_MEMBERSHIP_MODELS,
     Assignment,
     Client,
     ClientLink,
@@ -28,6 +30,7 @@ from .models import (
     CoveredClient,
     DuplicatePair,
     Team,
+    TeamRole,
 )
 
 CASE_MANAGER_PERMISSIONS = ("view_client", "change_client")
@@ -53,6 +56,53 @@ def client_access_revoke(*, client: Client, user, reason: str) -> None:
     with change_reason(reason):
         for grant in ClientUserObjectPermission.objects.filter(content_object=client, user=user):
             grant.delete()
+
+
+@transaction.atomic
+def team_membership_change(
+    *, team: Team, role: TeamRole, joined=(), left=(), by, reason: str = ""
+) -> tuple[int, int]:
+    """People join or leave a team in one role: the one way membership changes.
+
+    Each person who joins or leaves is one history row of the membership (``TeamCaseManager``,
+    ``TeamSupervisor``), by ``by``, with the reason: the change itself, never a copy of the
+    whole team, so history grows with the changes, not with the team's size. Joining twice or
+    leaving a team one is not in changes nothing. Returns (joined, left) counts.
+    """
+    model = TEAM_MEMBERSHIP_MODELS[TeamRole(role)]
+    reason = reason.strip()
+    with acting_person(by), change_reason(reason):
+        leaving = {person.pk for person in left}
+        departures = list(model.objects.filter(team=team, user_id__in=leaving)) if leaving else []
+        for membership in departures:
+            membership.delete()
+        present = set(model.objects.filter(team=team).values_list("user_id", flat=True))
+        arrivals, seen = [], set()
+        for person in joined:
+            if person.pk not in present and person.pk not in seen:
+                seen.add(person.pk)
+                arrivals.append(model(team=team, user=person))
+        if arrivals:
+            # One insert and one sealed batch of history rows, however many join at once.
+            bulk_create_with_history(arrivals, model, default_user=by, default_change_reason=reason)
+    return len(arrivals), len(departures)
+
+
+def team_members_set(*, team: Team, role: TeamRole, people, by, reason: str = "") -> None:
+    """Make these people the team's members in this role (the admin's form): whoever is new
+    joins, whoever is missing leaves, through ``team_membership_change``."""
+    people = list(people)
+    wanted = {person.pk for person in people}
+    model = TEAM_MEMBERSHIP_MODELS[TeamRole(role)]
+    current = model.objects.filter(team=team).select_related("user")
+    team_membership_change(
+        team=team,
+        role=role,
+        joined=people,
+        left=[membership.user for membership in current if membership.user_id not in wanted],
+        by=by,
+        reason=reason,
+    )
 
 
 def case_manager_team(case_manager) -> Team | None:

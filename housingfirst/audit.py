@@ -79,8 +79,8 @@ class AuditedRecords(HistoricalRecords):
     """HistoricalRecords that writes each history row atomically with its seal, and also
     records m2m changes made from the other side.
 
-    simple-history handles ``team.supervisors.add(user)`` but fails on the reverse,
-    ``user.supervised_teams.add(team)``; here each record on the tracked side gets its row.
+    simple-history handles ``user.groups.add(group)`` but fails on the reverse,
+    ``group.user_set.add(user)``; here each record on the tracked side gets its row.
     """
 
     def create_historical_record(self, instance, history_type, using=None):

@@ -250,8 +250,15 @@ def _changes(row, previous, names: Names, snapshots) -> list[FieldChange]:
                 name=model_field.name,
             )
         )
+    retired = registry.retired_m2m_fields(history_model)
+    row_snapshot = snapshots.get((history_model, row.history_id), {})
+    # A row written after its copies were retired has none: no change to show there. (An old
+    # row of a team left with nobody at all reads the same way; the chain still holds it.)
+    copied = any(row_snapshot.get(name) for name in retired)
     for model_field, _m2m_model, _target in registry.m2m_history(history_model):
-        new = snapshots.get((history_model, row.history_id), {}).get(model_field.name, [])
+        if model_field.name in retired and not copied:
+            continue
+        new = row_snapshot.get(model_field.name, [])
         old = (
             snapshots.get((history_model, previous.history_id), {}).get(model_field.name, [])
             if previous is not None

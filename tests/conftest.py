@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 
+from clients.models import TeamRole
 from housingfirst.roles import Role
 
 from . import clock as test_clock
-from .factories import TeamFactory, UserFactory, client_of, make_case_manager
+from .factories import TeamFactory, UserFactory, client_of, join_team, make_case_manager
 from .two_factor import verify_session
 
 
@@ -150,9 +151,9 @@ def program(db):
     teammate = make_case_manager(team, username="cm_teammate")
     other_case_manager = make_case_manager(other_team, username="cm_other")
     supervisor = UserFactory(username="sup_own", role=Role.SUPERVISOR)
-    team.supervisors.add(supervisor)
+    join_team(team, supervisor, TeamRole.SUPERVISOR)
     other_supervisor = UserFactory(username="sup_other", role=Role.SUPERVISOR)
-    other_team.supervisors.add(other_supervisor)
+    join_team(other_team, other_supervisor, TeamRole.SUPERVISOR)
     auditor = UserFactory(username="auditor", role=Role.AUDITOR)
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     return Program(

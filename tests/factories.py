@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from clients import services
-from clients.models import Client, Team
+from clients.models import Client, Team, TeamCaseManager, TeamRole, TeamSupervisor
 from housingfirst.roles import Role
 
 
@@ -36,6 +36,24 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
+class TeamCaseManagerFactory(factory.django.DjangoModelFactory):
+    """A membership row as such (the audit tests); set-up code joins with ``join_team``."""
+
+    class Meta:
+        model = TeamCaseManager
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory, role=Role.CASE_MANAGER)
+
+
+class TeamSupervisorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamSupervisor
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+
+
 class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Client
@@ -50,8 +68,15 @@ def make_case_manager(team, username=None, **kwargs):
     if username:
         kwargs["username"] = username
     user = UserFactory(role=Role.CASE_MANAGER, **kwargs)
-    team.case_managers.add(user)
+    join_team(team, user, TeamRole.CASE_MANAGER)
     return user
+
+
+def join_team(team, person, role=TeamRole.CASE_MANAGER):
+    """The person joins the team through the membership service (history and all)."""
+    services.team_membership_change(
+        team=team, role=role, joined=[person], by=None, reason="Test set-up"
+    )
 
 
 def client_of(case_manager, **fields):

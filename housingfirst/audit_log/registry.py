@@ -66,13 +66,30 @@ def client_attname(model) -> str | None:
 
 @cache
 def m2m_history(history_model) -> list[tuple]:
-    """(field, m2m history model, column holding the target's id) per tracked m2m field."""
+    """(field, m2m history model, column holding the target's id) per m2m field whose members
+    history rows copy: tracked now, or retired (``retired_m2m_fields``) with copies kept."""
     result = []
     for field in getattr(history_model, "_history_m2m_fields", []):
         m2m_model = getattr(history_model, field.name).model
         target = m2m_model._meta.get_field(get_m2m_reverse_field_name(field))
         result.append((field, m2m_model, target.attname))
+    model = history_model.instance_type
+    for name, label in getattr(model, "HISTORY_RETIRED_M2M_SNAPSHOTS", {}).items():
+        field = model._meta.get_field(name)
+        m2m_model = apps.get_model(label)
+        target = m2m_model._meta.get_field(get_m2m_reverse_field_name(field))
+        result.append((field, m2m_model, target.attname))
     return result
+
+
+@cache
+def retired_m2m_fields(history_model) -> frozenset[str]:
+    """m2m fields whose copies newer history rows no longer write (a model's
+    ``HISTORY_RETIRED_M2M_SNAPSHOTS``): older rows were sealed with their copies, so the chain
+    still reads them; newer rows read as an empty copy, which the history does not show as a
+    change (the membership's own history says who joined or left)."""
+    model = history_model.instance_type
+    return frozenset(getattr(model, "HISTORY_RETIRED_M2M_SNAPSHOTS", {}))
 
 
 def m2m_snapshots(history_model, history_ids, using=None) -> dict:

@@ -22,7 +22,13 @@ import tests
 from clients.models import Client, ClientGroupObjectPermission, ClientUserObjectPermission
 from housingfirst.audit import secret_fields
 from housingfirst.history import IGNORED_FIELDS
-from tests.factories import ClientFactory, TeamFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    TeamCaseManagerFactory,
+    TeamFactory,
+    TeamSupervisorFactory,
+    UserFactory,
+)
 
 CHANGE_TEXT = "Audit check"
 
@@ -170,6 +176,17 @@ def _change_household_project(instance):
     return "Project", "Audit check project"
 
 
+def _change_joined_at(instance):
+    """A membership's one own field: when the person joined (corrected by hand)."""
+    from housingfirst.history import display_value
+
+    instance.joined_at = instance.joined_at - timedelta(days=30)
+    instance.save()
+    return "Joined at", display_value(
+        instance.joined_at, type(instance)._meta.get_field("joined_at"), None
+    )
+
+
 BUILDERS = {
     "enrollments.household": (_household, _change_household_project),
     "auth.user": (lambda program: UserFactory(), None),
@@ -182,6 +199,8 @@ BUILDERS = {
     "clients.clientuserobjectpermission": (_grant, _change_permission),
     "clients.clientgroupobjectpermission": (_group_grant, _change_permission),
     "clients.cover": (_cover, None),
+    "clients.teamcasemanager": (lambda program: TeamCaseManagerFactory(), _change_joined_at),
+    "clients.teamsupervisor": (lambda program: TeamSupervisorFactory(), _change_joined_at),
     "clients.coveredclient": (_covered_client, None),
     "clients.duplicatepair": (_duplicate_pair, None),
     "clients.clientlink": (_client_link, None),

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 DEMO_PASSWORD = "housingfirst-demo"
-ROLES = ["casemanager1", "supervisor1", "auditor", "admin"]
+# director: a supervisor of every team (pages listing several teams).
+ROLES = ["casemanager1", "supervisor1", "director", "auditor", "admin"]
 
 # Routes that are not pages a person reads: sign-out, JSON pings, downloads, the feed, the
 # admin (Django's), the two-factor steps (opened by the sign-in itself).

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import services
-from clients.models import Assignment, Client, Cover
+from clients.models import Assignment, Client, Cover, TeamRole
 
-from ..factories import ClientFactory, make_case_manager
+from ..factories import ClientFactory, join_team, make_case_manager
 from .factories import cover
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_administrator_moves_a_client_to_another_team(program, login):
 
 
 def test_supervisor_of_two_teams_moves_clients_between_them(program, login):
-    program.other_team.supervisors.add(program.supervisor)
+    join_team(program.other_team, program.supervisor, TeamRole.SUPERVISOR)
     response = login(program.supervisor).post(
         reverse("caseloads:reassign"),
         {

@@ -3,6 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from clients.models import TeamRole
+from tests.factories import join_team
+
 pytestmark = pytest.mark.django_db
 
 CLIENT_PAGES = ["clients:detail", "clients:edit", "clients:history"]
@@ -128,8 +131,8 @@ def test_tampered_huge_ids_answer_404_not_500(program, login):
 def test_reassignment_within_second_team_keeps_the_clients_team(program):
     from clients import services
 
-    program.other_team.case_managers.add(program.teammate)  # now in both teams
-    program.other_team.supervisors.add(program.supervisor)
+    join_team(program.other_team, program.teammate)  # now in both teams
+    join_team(program.other_team, program.supervisor, TeamRole.SUPERVISOR)
     client = program.other_client
     services.client_assign(
         client=client, case_manager=program.teammate, assigned_by=program.supervisor, reason="r"

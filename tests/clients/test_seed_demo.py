@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from clients.models import Client
+from clients.models import Client, Team, TeamCaseManager
 from housingfirst.roles import Role, role_of
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ def test_seed_demo_builds_the_program_of_the_product_brief(settings):
     expected = {
         "supervisor1": Role.SUPERVISOR,
         "supervisor2": Role.SUPERVISOR,
+        "director": Role.SUPERVISOR,
         "casemanager1": Role.CASE_MANAGER,
         "casemanager2": Role.CASE_MANAGER,
         "casemanager3": Role.CASE_MANAGER,
@@ -71,3 +72,32 @@ def test_seed_demo_large_program_uses_bulk_inserts_with_history(settings):
     bench_cm = get_user_model().objects.filter(username__startswith="bench-cm").first()
     visible = Client.objects.visible_to(bench_cm)
     assert visible.exists() and all(c.case_manager_id == bench_cm.pk for c in visible)
+
+
+def test_seed_demo_large_program_has_teams_of_about_ten_and_a_director(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--clients", "800")
+    User = get_user_model()
+    director = User.objects.get(username="director")
+    assert role_of(director) is Role.SUPERVISOR
+    teams = list(Team.objects.prefetch_related("case_managers", "supervisors"))
+    assert len(teams) == 3  # 830 clients: 24 case managers, in teams of ten
+    assert set(director.supervised_teams.all()) == set(teams)
+    for team in teams:
+        assert 1 <= len(team.case_managers.all()) <= 10
+        others = [person for person in team.supervisors.all() if person != director]
+        assert 1 <= len(others) <= 2
+    # The demo sign-ins keep their teams.
+    assert set(
+        User.objects.get(username="supervisor1")
+        .supervised_teams.get()
+        .case_managers.filter(username__startswith="casemanager")
+        .values_list("username", flat=True)
+    ) == {"casemanager1", "casemanager2"}
+    per_case_manager = (
+        Client.objects.count() / User.objects.filter(caseload__isnull=False).distinct().count()
+    )
+    assert 30 <= per_case_manager <= 40
+    # Every history row written, memberships included, is sealed and verifies.
+    assert TeamCaseManager.history.count() == TeamCaseManager.objects.count()
+    call_command("verify_audit_trail")

@@ -75,7 +75,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo program ready: {len(program.clients)} clients "
                 f"in {time.monotonic() - started:.1f}s. "
-                f"Sign in as supervisor1, supervisor2, casemanager1-3, auditor or admin "
+                f"Sign in as supervisor1, supervisor2, director, casemanager1-3, auditor or admin "
                 f"with the password {demo.DEMO_PASSWORD!r}."
             )
         )

@@ -187,7 +187,20 @@ def _change_joined_at(instance):
     )
 
 
+def _hmis_export(program):
+    from datetime import date
+
+    from hmis.models import HmisExport
+
+    return HmisExport.objects.create(
+        requested_by=program.supervisor,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+
+
 BUILDERS = {
+    "hmis.hmisexport": (_hmis_export, None),
     "enrollments.household": (_household, _change_household_project),
     "auth.user": (lambda program: UserFactory(), None),
     "clients.team": (lambda program: TeamFactory(), None),

@@ -269,3 +269,46 @@ class HmisImport(models.Model):
         if not self.project_ids:
             return "every PSH project in the file"
         return "projects " + ", ".join(self.project_ids)
+
+
+class SourceKey(models.Model):
+    """Where an imported record came from: the export's source, the HMIS CSV file and the
+    record's id there (PersonalID, EnrollmentID, …). Re-imports find the record through it.
+
+    ``digest`` fingerprints the values last imported from the source: a later export whose
+    values are the same changes nothing (even when the record was edited here since), one whose
+    values differ updates the record. ``author`` is the source's UserID of the row, as the
+    inactive account made for it (history names the importer, who did the write here).
+    ``linked`` marks a client the administrator found to be someone already here ("same
+    person"): the import never overwrites that profile, it only fills what is empty.
+    """
+
+    source = models.CharField(max_length=200)
+    file = models.CharField(max_length=40)
+    source_id = models.CharField(max_length=100)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=40, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    linked = models.BooleanField(default=False)
+    export_id = models.CharField("last HUD ExportID", max_length=50, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "file", "source_id"], name="one_source_key_per_record"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="sourcekey_object")]
+
+    def __str__(self):
+        return f"{self.source} {self.file} {self.source_id}"

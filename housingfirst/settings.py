@@ -441,6 +441,8 @@ CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
 HMIS_EXPORT_DIR = Path(env_str("HMIS_EXPORT_DIR", str(VAR_DIR / "hmis-exports")))
 HMIS_EXPORT_RETENTION_HOURS = env_int("HMIS_EXPORT_RETENTION_HOURS", 24)
 HMIS_EXPORT_PROBLEMS_KEPT = env_int("HMIS_EXPORT_PROBLEMS_KEPT", 50)
+# HMIS CSV import: a larger zip is refused before anything is read (bytes; default 500 MB).
+HMIS_IMPORT_MAX_BYTES = env_int("HMIS_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE["sweep-hmis-exports"] = {
     "task": "hmis.tasks.sweep_hmis_exports",
     "schedule": crontab(minute=25),  # hourly; it also deletes the import uploads below

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hmis', '0001_initial'),
+        ('hmis', '0002_source_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

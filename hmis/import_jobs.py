@@ -66,7 +66,12 @@ def import_summary(report, kept: int | None = None) -> dict:
     the first skipped records, every possible duplicate, the validator's summary."""
     kept = settings.HMIS_IMPORT_SKIPS_KEPT if kept is None else kept
     files = [
-        {"name": name, **{count: int(getattr(counts, count, 0) or 0) for count in COUNTS}}
+        {
+            "name": name,
+            **{count: int(getattr(counts, count, 0) or 0) for count in COUNTS},
+            # Of the skipped: rows of projects not chosen (counted, not listed).
+            "outside": int(getattr(counts, "outside", 0) or 0),
+        }
         for name, counts in sorted((report.files or {}).items())
     ]
     skips = list(report.skips or [])
@@ -155,6 +160,7 @@ def run_dry_run(import_id: int) -> HmisImport | None:
                 project_ids=row.project_ids or None,
                 dry_run=True,
                 progress=JobProgress(row, "progress_done", "progress_total"),
+                actor=DRY_RUN_JOB,
             )
         except Exception:
             logger.exception("HMIS import #%s: the dry run failed", row.pk)
@@ -197,8 +203,9 @@ def run_import(import_id: int) -> HmisImport | None:
         row = claim(HmisImport.objects, import_id, may_claim=_may_import, start=_start_import)
         if row is None:
             return None
-        # The importer names the administrator and its reason on every record it writes;
-        # the job's own saves of this row name them too (beside the job's name).
+        # The importer names the administrator (and this job, and the reason "Imported from
+        # HMIS export <ExportID>") on every record it writes; the job's own saves of this row
+        # name them too.
         with acting_person(row.imported_by):
             try:
                 report = import_zip_file(
@@ -208,6 +215,7 @@ def run_import(import_id: int) -> HmisImport | None:
                     decisions=dict(row.decisions),
                     by=row.imported_by,
                     progress=JobProgress(row, "progress_done", "progress_total"),
+                    actor=RUN_JOB,
                 )
             except Exception:
                 logger.exception("HMIS import #%s failed", row.pk)

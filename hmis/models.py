@@ -257,7 +257,7 @@ class HmisImport(models.Model):
     def progress_label(self) -> str:
         if self.status == self.Status.QUEUED or (self.dry_run and self.started_at is None):
             return "Waiting to start"
-        doing = "Records checked" if self.dry_run else "Records imported"
+        doing = "Clients checked" if self.dry_run else "Clients imported"
         return f"{doing}: {self.progress_done} of {self.progress_total}"
 
     @property

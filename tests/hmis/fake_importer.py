@@ -18,6 +18,7 @@ class FileCounts:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    outside: int = 0
 
 
 @dataclass

@@ -6,4 +6,4 @@ class HmisConfig(AppConfig):
     verbose_name = "HUD HMIS CSV"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the export directory check)
+        from . import checks  # noqa: F401  (registers the private directories check)

@@ -575,33 +575,44 @@ _CLIENT_FIELDS = (
 )
 
 
+# CSV column -> model field, for the columns that hold a field as it is: the export writes them
+# and the import (hmis.importer) reads them back, from these same tables.
+CLIENT_COLUMNS = {
+    "FirstName": "first_name",
+    "MiddleName": "middle_name",
+    "LastName": "last_name",
+    "NameSuffix": "name_suffix",
+    "NameDataQuality": "name_data_quality",
+    "SSNDataQuality": "ssn_data_quality",
+    "DOB": "date_of_birth",
+    "DOBDataQuality": "dob_data_quality",
+    "Sex": "sex",
+    "RaceNone": "race_none",
+    "AdditionalRaceEthnicity": "additional_race_ethnicity",
+    "VeteranStatus": "veteran_status",
+}
+# Yes/no flags, written 0 or 1.
+CLIENT_FLAG_COLUMNS = {
+    "AmIndAKNative": "race_american_indian_alaska_native",
+    "Asian": "race_asian",
+    "BlackAfAmerican": "race_black",
+    "HispanicLatinao": "race_hispanic_latina_e_o",
+    "MidEastNAfrican": "race_middle_eastern_north_african",
+    "NativeHIPacific": "race_native_hawaiian_pacific_islander",
+    "White": "race_white",
+}
+NAME_COLUMNS = ("FirstName", "MiddleName", "LastName", "NameSuffix")
+
+
 def _client_row(client, hashed: bool) -> dict:
-    names = ("first_name", "middle_name", "last_name", "name_suffix")
-    first, middle, last, suffix = ((hashed_name if hashed else str)(client[n] or "") for n in names)
+    row = {column: client[name] for column, name in CLIENT_COLUMNS.items()}
+    for column in NAME_COLUMNS:
+        row[column] = (hashed_name if hashed else str)(row[column] or "")
+    row.update({column: int(client[name]) for column, name in CLIENT_FLAG_COLUMNS.items()})
     ssn = ssn_value(client["ssn"])
-    return {
-        "PersonalID": client["id"],
-        "FirstName": first,
-        "MiddleName": middle,
-        "LastName": last,
-        "NameSuffix": suffix,
-        "NameDataQuality": client["name_data_quality"],
-        "SSN": hashed_ssn(ssn) if hashed else ssn,
-        "SSNDataQuality": client["ssn_data_quality"],
-        "DOB": client["date_of_birth"],
-        "DOBDataQuality": client["dob_data_quality"],
-        "Sex": client["sex"],
-        "AmIndAKNative": int(client["race_american_indian_alaska_native"]),
-        "Asian": int(client["race_asian"]),
-        "BlackAfAmerican": int(client["race_black"]),
-        "HispanicLatinao": int(client["race_hispanic_latina_e_o"]),
-        "MidEastNAfrican": int(client["race_middle_eastern_north_african"]),
-        "NativeHIPacific": int(client["race_native_hawaiian_pacific_islander"]),
-        "White": int(client["race_white"]),
-        "RaceNone": client["race_none"],
-        "AdditionalRaceEthnicity": client["additional_race_ethnicity"],
-        "VeteranStatus": client["veteran_status"],
-    }
+    row["PersonalID"] = client["id"]
+    row["SSN"] = hashed_ssn(ssn) if hashed else ssn
+    return row
 
 
 def _values_of(version) -> dict:
@@ -674,27 +685,39 @@ def _move_in(enrollment, period_end: date) -> date | None:
     return move_in
 
 
+ENROLLMENT_COLUMNS = {
+    "EntryDate": "entry_date",
+    "RelationshipToHoH": "relationship_to_head",
+    "EnrollmentCoC": "enrollment_coc",
+    "LivingSituation": "living_situation",
+    "RentalSubsidyType": "rental_subsidy_type",
+    "LengthOfStay": "length_of_stay",
+    "LOSUnderThreshold": "los_under_threshold",
+    "PreviousStreetESSH": "previous_street_essh",
+    "DateToStreetESSH": "date_to_street_essh",
+    "TimesHomelessPastThreeYears": "times_homeless_past_three_years",
+    "MonthsHomelessPastThreeYears": "months_homeless_past_three_years",
+    "DisablingCondition": "disabling_condition",
+    "DateOfEngagement": "date_of_engagement",
+}
+EXIT_COLUMNS = {
+    "ExitDate": "exit_date",
+    "Destination": "destination",
+    "DestinationSubsidyType": "destination_subsidy_type",
+    "OtherDestination": "other_destination",
+}
+
+
 def _enrollment_row(enrollment, period_end: date) -> dict:
-    return {
-        "EnrollmentID": enrollment["id"],
-        "PersonalID": enrollment["client_id"],
-        "ProjectID": enrollment["project_id"],
-        "EntryDate": enrollment["entry_date"],
-        "HouseholdID": enrollment["household_id"],
-        "RelationshipToHoH": enrollment["relationship_to_head"],
-        "EnrollmentCoC": enrollment["enrollment_coc"],
-        "LivingSituation": enrollment["living_situation"],
-        "RentalSubsidyType": enrollment["rental_subsidy_type"],
-        "LengthOfStay": enrollment["length_of_stay"],
-        "LOSUnderThreshold": enrollment["los_under_threshold"],
-        "PreviousStreetESSH": enrollment["previous_street_essh"],
-        "DateToStreetESSH": enrollment["date_to_street_essh"],
-        "TimesHomelessPastThreeYears": enrollment["times_homeless_past_three_years"],
-        "MonthsHomelessPastThreeYears": enrollment["months_homeless_past_three_years"],
-        "DisablingCondition": enrollment["disabling_condition"],
-        "DateOfEngagement": enrollment["date_of_engagement"],
-        "MoveInDate": _move_in(enrollment, period_end),
-    }
+    row = {column: enrollment[name] for column, name in ENROLLMENT_COLUMNS.items()}
+    row.update(
+        EnrollmentID=enrollment["id"],
+        PersonalID=enrollment["client_id"],
+        ProjectID=enrollment["project_id"],
+        HouseholdID=enrollment["household_id"],
+        MoveInDate=_move_in(enrollment, period_end),
+    )
+    return row
 
 
 def _enrollment_versions(writer, scope, *, exits_only=False) -> Iterator[tuple[dict, Facts]]:
@@ -728,21 +751,15 @@ def _exits(writer, scope) -> Iterator[dict]:
     for enrollment, facts in _enrollment_versions(writer, scope, exits_only=True):
         if enrollment["exit_date"] is None or enrollment["exit_date"] > period_end:
             continue
-        destination = enrollment["destination"]
-        yield writer.stamped(
-            {
-                "ExitID": enrollment["id"],
-                "EnrollmentID": enrollment["id"],
-                "PersonalID": enrollment["client_id"],
-                "ExitDate": enrollment["exit_date"],
-                # An exit recorded before destinations were asked (a backfilled enrollment).
-                "Destination": hud_data_not_collected(destination),
-                "DestinationSubsidyType": enrollment["destination_subsidy_type"],
-                "OtherDestination": enrollment["other_destination"],
-            },
-            facts,
-            created=enrollment["created_at"],
+        row = {column: enrollment[name] for column, name in EXIT_COLUMNS.items()}
+        # An exit recorded before destinations were asked (a backfilled enrollment).
+        row["Destination"] = hud_data_not_collected(row["Destination"])
+        row.update(
+            ExitID=enrollment["id"],
+            EnrollmentID=enrollment["id"],
+            PersonalID=enrollment["client_id"],
         )
+        yield writer.stamped(row, facts, created=enrollment["created_at"])
 
 
 def hud_data_not_collected(value):
@@ -779,27 +796,36 @@ def _sources(assessment, answer, sources) -> dict:
     return {column: int(assessment[name]) if answered else None for name, column, _label in sources}
 
 
+INCOME_BENEFITS_COLUMNS = {
+    "InformationDate": "information_date",
+    "IncomeFromAnySource": "income_from_any_source",
+    "TotalMonthlyIncome": "total_monthly_income",
+    "BenefitsFromAnySource": "benefits_from_any_source",
+    "OtherBenefitsSourceIdentify": "other_benefits_source_identify",
+    "InsuranceFromAnySource": "insurance_from_any_source",
+    "OtherInsuranceIdentify": "other_insurance_identify",
+    "OtherIncomeSourceIdentify": "other_income_source_identify",
+    "DataCollectionStage": "stage",
+}
+
+
+def amount_column(income_column: str) -> str:
+    """The CSV column of an income source's monthly amount (EarnedAmount, OtherIncomeAmount)."""
+    return _AMOUNT_COLUMN.get(income_column, f"{income_column}Amount")
+
+
 def _income_benefits_row(assessment) -> dict:
-    row = {
-        "IncomeBenefitsID": assessment["id"],
-        "EnrollmentID": assessment["enrollment_id"],
-        "PersonalID": assessment["client_id"],
-        "InformationDate": assessment["information_date"],
-        "IncomeFromAnySource": assessment["income_from_any_source"],
-        "TotalMonthlyIncome": assessment["total_monthly_income"],
-        "BenefitsFromAnySource": assessment["benefits_from_any_source"],
-        "OtherBenefitsSourceIdentify": assessment["other_benefits_source_identify"],
-        "InsuranceFromAnySource": assessment["insurance_from_any_source"],
-        "OtherInsuranceIdentify": assessment["other_insurance_identify"],
-        "OtherIncomeSourceIdentify": assessment["other_income_source_identify"],
-        "DataCollectionStage": assessment["stage"],
-    }
+    row = {column: assessment[name] for column, name in INCOME_BENEFITS_COLUMNS.items()}
+    row.update(
+        IncomeBenefitsID=assessment["id"],
+        EnrollmentID=assessment["enrollment_id"],
+        PersonalID=assessment["client_id"],
+    )
     income = _sources(assessment, assessment["income_from_any_source"], hud.INCOME_SOURCES)
     row.update(income)
     for name, column, _label in hud.INCOME_SOURCES:
         if income[column]:
-            amount_column = _AMOUNT_COLUMN.get(column, f"{column}Amount")
-            row[amount_column] = assessment[f"{name}_amount"]
+            row[amount_column(column)] = assessment[f"{name}_amount"]
     row.update(_sources(assessment, assessment["benefits_from_any_source"], hud.BENEFIT_SOURCES))
     row.update(_sources(assessment, assessment["insurance_from_any_source"], hud.INSURANCE_SOURCES))
     return row
@@ -858,29 +884,35 @@ def _answers(writer, scope, model, fields, build) -> Iterator[dict]:
         yield writer.stamped(row, _deleted_facts(version, model))
 
 
+DISABILITY_COLUMNS = {
+    "DisabilityType": "disability_type",
+    "DisabilityResponse": "response",
+    "IndefiniteAndImpairs": "indefinite_and_impairs",
+}
+DV_COLUMNS = {
+    "DomesticViolenceSurvivor": "survivor",
+    "WhenOccurred": "when_occurred",
+    "CurrentlyFleeing": "currently_fleeing",
+}
+
+
 def _disabilities(writer, scope) -> Iterator[dict]:
     def build(answer) -> dict:
-        return {
-            "DisabilitiesID": answer["id"],
-            "DisabilityType": answer["disability_type"],
-            "DisabilityResponse": answer["response"],
-            "IndefiniteAndImpairs": answer["indefinite_and_impairs"],
-        }
+        row = {column: answer[name] for column, name in DISABILITY_COLUMNS.items()}
+        row["DisabilitiesID"] = answer["id"]
+        return row
 
-    fields = ("disability_type", "response", "indefinite_and_impairs")
+    fields = tuple(DISABILITY_COLUMNS.values())
     return _answers(writer, scope, DisabilityAnswer, fields, build)
 
 
 def _health_and_dv(writer, scope) -> Iterator[dict]:
     def build(answer) -> dict:
-        return {
-            "HealthAndDVID": answer["id"],
-            "DomesticViolenceSurvivor": answer["survivor"],
-            "WhenOccurred": answer["when_occurred"],
-            "CurrentlyFleeing": answer["currently_fleeing"],
-        }
+        row = {column: answer[name] for column, name in DV_COLUMNS.items()}
+        row["HealthAndDVID"] = answer["id"]
+        return row
 
-    fields = ("survivor", "when_occurred", "currently_fleeing")
+    fields = tuple(DV_COLUMNS.values())
     return _answers(writer, scope, DomesticViolenceAnswer, fields, build)
 
 

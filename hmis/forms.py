@@ -1,8 +1,11 @@
-"""What to export: a reporting period or "changed since", one project or all, hashed or not."""
+"""What to export (a reporting period or "changed since", one project or all, hashed or not),
+and what to import (a zip, its projects; then a choice per possible duplicate)."""
 
+import re
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from enrollments.models import Project
@@ -103,3 +106,114 @@ class ExportForm(SingleSubmissionForm, forms.Form):
             client_ids=client_ids,
             exported_by=exported_by,
         )
+
+
+# Import ---------------------------------------------------------------------------------------
+
+PROJECT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # HUD's ProjectID: a string of up to 32
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first bytes (the latter: an empty zip)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def too_large_message(size: int, limit: int) -> str:
+    return (
+        f"The file is too large ({megabytes(size)}): the limit is {megabytes(limit)}. Nothing "
+        "was stored. Export fewer projects or a shorter period from your HMIS, or ask the "
+        "person who runs this server to raise HMIS_IMPORT_MAX_BYTES."
+    )
+
+
+class ImportUploadForm(forms.Form):
+    """The zip and the projects to import. ``content_length``: the request's declared size,
+    checked before anything else (the page is then shown without reading the body)."""
+
+    file = forms.FileField(
+        label="HMIS CSV export (a .zip file)",
+        required=False,  # said in clean_file, after the size
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+        help_text="The zip of CSV files your HMIS exports (FY2026 format, unhashed).",
+    )
+    project_ids = forms.CharField(
+        label="Project IDs to import (optional)",
+        required=False,
+        max_length=2000,
+        help_text="The HMIS ProjectIDs as in the file's Project.csv, separated by commas or "
+        "spaces. Empty: every Permanent Supportive Housing project in the file.",
+    )
+
+    def __init__(self, *args, content_length: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content_length = content_length
+
+    def clean_file(self):
+        limit = settings.HMIS_IMPORT_MAX_BYTES
+        if self.content_length > limit:
+            raise forms.ValidationError(too_large_message(self.content_length, limit))
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            raise forms.ValidationError("Choose the zip file your HMIS exported.")
+        if upload.size > limit:
+            raise forms.ValidationError(too_large_message(upload.size, limit))
+        start = upload.read(4)
+        upload.seek(0)
+        if not upload.name.lower().endswith(".zip") or start not in ZIP_MAGIC:
+            raise forms.ValidationError(
+                "This is not a zip file. Upload the .zip your HMIS exported, as it came "
+                "(not unpacked, not a single CSV file). Nothing was stored."
+            )
+        return upload
+
+    def clean_project_ids(self) -> list[str]:
+        ids = [part for part in re.split(r"[\s,;]+", self.cleaned_data["project_ids"]) if part]
+        wrong = [part for part in ids if not PROJECT_ID.match(part)]
+        if wrong:
+            raise forms.ValidationError(
+                f"Not a ProjectID: {', '.join(wrong[:5])}. A ProjectID is up to 32 letters, "
+                "digits, dots, dashes or underscores."
+            )
+        return list(dict.fromkeys(ids))
+
+
+SAME, DIFFERENT = "same", "different"
+DECISION_CHOICES = [
+    (SAME, "Same person: add the file's records to the existing client"),
+    (DIFFERENT, "Different people: import as a new client"),
+]
+
+
+class DuplicateDecisionsForm(forms.Form):
+    """One choice per possible duplicate of the dry run: "same person" or "different people"."""
+
+    def __init__(self, duplicates: list[dict], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = duplicates
+        for index, pair in enumerate(duplicates):
+            born = f", born {pair['birth_date']}" if pair["birth_date"] else ""
+            self.fields[self.field_name(index)] = forms.ChoiceField(
+                label=(
+                    f"{pair['name']}{born} (PersonalID {pair['personal_id']} in the file) "
+                    f"and client #{pair['existing_client_id']}, {pair['existing_name']} "
+                    f"(match score {pair['score']})"
+                ),
+                choices=DECISION_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose “same person” or “different people” for this pair."
+                },
+            )
+
+    @staticmethod
+    def field_name(index: int) -> str:
+        return f"pair_{index}"
+
+    def decisions(self) -> dict[str, str]:
+        """{PersonalID: "same:<client id>" | "different"}, as the importer takes them."""
+        result = {}
+        for index, pair in enumerate(self.duplicates):
+            choice = self.cleaned_data[self.field_name(index)]
+            same = f"{SAME}:{pair['existing_client_id']}"
+            result[pair["personal_id"]] = same if choice == SAME else DIFFERENT
+        return result

@@ -99,32 +99,40 @@ def write_zip(options: ExportOptions, target: Path, progress=None) -> tuple[Expo
     return result, target.stat().st_size
 
 
-def export_directory() -> Path:
-    directory = Path(settings.HMIS_EXPORT_DIR)
+def private_directory(setting: str) -> Path:
+    """The private directory a setting names (HMIS_EXPORT_DIR, HMIS_IMPORT_DIR), made if
+    missing, readable by this service's user alone."""
+    directory = Path(getattr(settings, setting))
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     return directory
 
 
-class _Progress:
-    """The callback handed to the writer: clients done and total, saved every few seconds."""
+def export_directory() -> Path:
+    return private_directory("HMIS_EXPORT_DIR")
 
-    def __init__(self, export: HmisExport):
-        self.export = export
+
+class JobProgress:
+    """The callback handed to a long job: done and total, saved on the job's row every few
+    seconds (export: clients; import: records)."""
+
+    def __init__(self, row, done="clients_done", total="clients_total"):
+        self.row, self.done, self.total = row, done, total
         self.saved_at = 0.0
 
     def __call__(self, done: int, total: int) -> None:
-        self.export.clients_done, self.export.clients_total = done, total
+        setattr(self.row, self.done, done)
+        setattr(self.row, self.total, total)
         now = time.monotonic()
         if now - self.saved_at < PROGRESS_SAVE_SECONDS:
             return
         # Inside the writer's own transaction a save would hold the audit chain's lock until
-        # the whole export ends: the progress then shows at the end only.
+        # the whole job ends: the progress then shows at the end only.
         if transaction.get_connection().in_atomic_block:
             return
         self.saved_at = now
-        self.export.progress_at = timezone.now()
+        self.row.progress_at = timezone.now()
         with writing():
-            self.export.save(update_fields=["clients_done", "clients_total", "progress_at"])
+            self.row.save(update_fields=[self.done, self.total, "progress_at"])
 
 
 # The validator ------------------------------------------------------------------------------
@@ -175,30 +183,45 @@ def validation_summary(path) -> dict:
 # The job ------------------------------------------------------------------------------------
 
 
-def _is_stale(export: HmisExport, now) -> bool:
-    last_sign = export.progress_at or export.started_at or export.requested_at
-    return last_sign < now - STALE_AFTER
+def is_stale(row, now) -> bool:
+    """A job row (export or import) whose run has shown no sign of life for STALE_AFTER."""
+    return row.last_sign_of_life < now - STALE_AFTER
+
+
+def claim(queryset, pk, *, may_claim, start):
+    """Lock the job's row and, when ``may_claim(row, now)``, stamp its start, let ``start(row)``
+    mark it running and save: the row for this run, or None when another run holds it or there
+    is nothing left to do. A second delivery of a job's message stops here."""
+
+    def take():
+        row = queryset.select_for_update().filter(pk=pk).first()
+        if row is None:
+            return None
+        now = timezone.now()
+        if not may_claim(row, now):
+            return None
+        row.started_at = row.progress_at = now
+        start(row)
+        row.save()
+        return row
+
+    return run_writing(take)
+
+
+def _may_run_export(export: HmisExport, now) -> bool:
+    if export.status == HmisExport.Status.RUNNING:
+        return is_stale(export, now)  # else another run holds it
+    return export.status == HmisExport.Status.QUEUED  # not done or failed already
+
+
+def _start_export(export: HmisExport) -> None:
+    export.status = HmisExport.Status.RUNNING
+    export.clients_done = 0
 
 
 def _claim(export_id: int) -> HmisExport | None:
     """Mark the export running for this run, or None when there is nothing to do."""
-
-    def claim():
-        export = HmisExport.objects.select_for_update().filter(pk=export_id).first()
-        if export is None:
-            return None
-        now = timezone.now()
-        if export.status == HmisExport.Status.RUNNING and not _is_stale(export, now):
-            return None  # another run holds it
-        if export.status not in (HmisExport.Status.QUEUED, HmisExport.Status.RUNNING):
-            return None  # done or failed already
-        export.status = HmisExport.Status.RUNNING
-        export.started_at = export.progress_at = now
-        export.clients_done = 0
-        export.save()
-        return export
-
-    return run_writing(claim)
+    return claim(HmisExport.objects, export_id, may_claim=_may_run_export, start=_start_export)
 
 
 def _fail(export: HmisExport, message: str) -> None:
@@ -232,7 +255,7 @@ def run_export(export_id: int) -> HmisExport | None:
         name = export.file_name or f"hmis-export-{export.pk}-{secrets.token_hex(8)}.zip"
         target = export_directory() / name
         try:
-            result, size = write_zip(options, target, _Progress(export))
+            result, size = write_zip(options, target, JobProgress(export))
         except Exception:
             logger.exception("HMIS export #%s failed", export.pk)
             _fail(export, FAILED_MESSAGE)
@@ -284,17 +307,17 @@ def delete_expired(now=None) -> int:
 
 
 def delete_abandoned_partials(now=None) -> int:
-    """Temporary files a killed worker left behind."""
+    """Temporary files a killed worker (or an interrupted upload) left behind."""
     now = now or timezone.now()
-    directory = Path(settings.HMIS_EXPORT_DIR)
-    if not directory.is_dir():
-        return 0
     cutoff = (now - STALE_AFTER).timestamp()
     removed = 0
-    for partial in directory.glob(f"*{PARTIAL_SUFFIX}"):
-        if partial.stat().st_mtime < cutoff:
-            partial.unlink(missing_ok=True)
-            removed += 1
+    for directory in (Path(settings.HMIS_EXPORT_DIR), Path(settings.HMIS_IMPORT_DIR)):
+        if not directory.is_dir():
+            continue
+        for partial in directory.glob(f"*{PARTIAL_SUFFIX}"):
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink(missing_ok=True)
+                removed += 1
     return removed
 
 
@@ -305,5 +328,5 @@ def exports_to_resume(now=None) -> list[int]:
         status=HmisExport.Status.QUEUED, requested_at__lt=now - RESEND_AFTER
     )
     running = HmisExport.objects.filter(status=HmisExport.Status.RUNNING)
-    stale = [export.pk for export in running if _is_stale(export, now)]
+    stale = [export.pk for export in running if is_stale(export, now)]
     return sorted({*waiting.values_list("pk", flat=True), *stale})

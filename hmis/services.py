@@ -1,16 +1,24 @@
-"""Asking for an export and downloading it: the request side of /hmis/export/."""
+"""The request side of /hmis/export/ (asking for an export, downloading it) and of
+/hmis/import/ (uploading a zip, asking for its import)."""
 
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
 from django.http import FileResponse
+from django.utils import timezone
 
 from enrollments.models import Project
 from housingfirst.access_log import log_access
-from housingfirst.audit import acting_person
+from housingfirst.audit import acting_person, change_reason
 from housingfirst.jobs import enqueue_on_commit
 from housingfirst.models import AccessLogEntry
 
 from . import tasks
 from .export import ExportOptions
-from .models import HmisExport
+from .jobs import PARTIAL_SUFFIX, private_directory
+from .models import HmisExport, HmisImport
 
 
 def hmis_export_request(*, by, options: ExportOptions) -> HmisExport:
@@ -56,3 +64,69 @@ def hmis_export_download(request, export: HmisExport) -> FileResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+def _store_upload(uploaded_file) -> tuple[str, int]:
+    """Copy the upload into the private import directory, under a name only its row knows,
+    readable by this service alone; renamed when complete (a partial file is never named)."""
+    directory = private_directory("HMIS_IMPORT_DIR")
+    name = f"hmis-import-{secrets.token_hex(12)}.zip"
+    target = directory / name
+    partial = target.with_name(name + PARTIAL_SUFFIX)
+    size = 0
+    try:
+        with open(partial, "wb") as binary_file:
+            os.chmod(partial, 0o600)
+            for chunk in uploaded_file.chunks():
+                binary_file.write(chunk)
+                size += len(chunk)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return name, size
+
+
+def hmis_import_upload(*, by, uploaded_file, project_ids: list[str]) -> HmisImport:
+    """Keep the uploaded zip privately and queue its dry run (sent once the request commits).
+
+    The zip is checked by the job (refusals included), never in the request: one path for a
+    small file and a large one.
+    """
+    name, size = _store_upload(uploaded_file)
+    try:
+        row = HmisImport(
+            uploaded_by=by,
+            original_name=Path(uploaded_file.name or "upload.zip").name[:255],
+            file_name=name,
+            size=size,
+            project_ids=project_ids,
+        )
+        with acting_person(by):
+            row.save()
+    except BaseException:
+        (Path(settings.HMIS_IMPORT_DIR) / name).unlink(missing_ok=True)
+        raise
+    enqueue_on_commit(tasks.dry_run_hmis_import, row.pk)
+    return row
+
+
+def hmis_import_queue(*, row: HmisImport, by, decisions: dict[str, str]) -> bool:
+    """Record the administrator's choices and queue the import as them; False when the import
+    is not (or no longer) waiting for them: queued already, or its upload is gone."""
+    row = HmisImport.objects.select_for_update().filter(pk=row.pk).first()
+    if row is None or not row.may_import:
+        return False
+    row.status = HmisImport.Status.QUEUED
+    row.decisions = decisions
+    row.imported_by = by
+    row.import_requested_at = timezone.now()
+    # The dry run's start and heartbeat would make a lost message look like a running job.
+    row.started_at = row.progress_at = row.finished_at = None
+    row.progress_done = row.progress_total = 0
+    with acting_person(by), change_reason("Import asked for"):
+        row.save()
+    enqueue_on_commit(tasks.run_hmis_import, row.pk)
+    return True

@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 SESSION_REFRESHED_AT = "_idle_refreshed_at"
@@ -51,26 +52,43 @@ def private_pages(get_response):
 
 
 class UploadGuard:
-    """Files only where a page takes them, and no body larger than ``MAX_UPLOAD_SIZE``.
+    """Files only where a page takes them, and no body larger than the page allows.
 
     No page takes a file unless its view is marked with ``@accepts_files``: anything else
-    posted with a file part answers 400 before the view runs, and any request whose body
-    is larger than the limit answers 413 (nothing is read or saved).
+    posted with a file part answers 400 before the view runs. A body larger than the view's
+    limit (``MAX_UPLOAD_SIZE`` unless the view says otherwise) answers 413 from ``__call__``,
+    before any middleware's ``process_view`` (CSRF reads the body there): nothing is read.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_UPLOAD_SIZE:
-            return HttpResponse("The request is too large.", status=413, content_type="text/plain")
+        if length:
+            refused = self._refuse_if_too_large(request, length)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _refuse_if_too_large(self, request, length):
+        try:
+            view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+        except Resolver404:
+            view = None
+        limit_for = getattr(view, "upload_limit", None)
+        limit = limit_for(request) if limit_for is not None else settings.MAX_UPLOAD_SIZE
+        if length <= limit:
+            return None
+        too_large = getattr(view, "upload_too_large", None)
+        if too_large is not None:
+            return too_large(request, length, limit)
+        return HttpResponse("The request is too large.", status=413, content_type="text/plain")
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         content_type = request.META.get("CONTENT_TYPE", "")
         if (
             request.method == "POST"
@@ -82,7 +100,18 @@ class UploadGuard:
         return None
 
 
-def accepts_files(view):
-    """Mark a view whose form takes file uploads (up to ``MAX_UPLOAD_SIZE``)."""
-    view.accepts_files = True
-    return view
+def accepts_files(view=None, *, limit=None, too_large=None):
+    """Mark a view whose form takes file uploads (up to ``MAX_UPLOAD_SIZE``).
+
+    ``limit(request)`` gives this view its own limit in bytes (for this person), and
+    ``too_large(request, length, limit)`` the answer to a larger body (a page that says so);
+    both run before the body is read, outside the view's own checks.
+    """
+
+    def mark(view):
+        view.accepts_files = True
+        view.upload_limit = limit
+        view.upload_too_large = too_large
+        return view
+
+    return mark(view) if view is not None else mark

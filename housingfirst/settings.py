@@ -465,5 +465,14 @@ HMIS_EXPORT_RETENTION_HOURS = env_int("HMIS_EXPORT_RETENTION_HOURS", 24)
 HMIS_EXPORT_PROBLEMS_KEPT = env_int("HMIS_EXPORT_PROBLEMS_KEPT", 50)
 CELERY_BEAT_SCHEDULE["sweep-hmis-exports"] = {
     "task": "hmis.tasks.sweep_hmis_exports",
-    "schedule": crontab(minute=25),  # hourly
+    "schedule": crontab(minute=25),  # hourly; it also deletes the import uploads below
 }
+# HMIS CSV import (/hmis/import/, administrators): the uploaded zip is kept in this private
+# directory (checked like the export one) until its import finishes, or for this many hours at
+# most. A larger zip is refused before anything is read (bytes; default 500 MB): the page
+# before the request's body is read, the importer before it opens one. The reports keep
+# the first skipped records (every one is counted).
+HMIS_IMPORT_DIR = Path(env_str("HMIS_IMPORT_DIR", str(VAR_DIR / "hmis-imports")))
+HMIS_IMPORT_MAX_BYTES = env_int("HMIS_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
+HMIS_IMPORT_RETENTION_HOURS = env_int("HMIS_IMPORT_RETENTION_HOURS", 24)
+HMIS_IMPORT_SKIPS_KEPT = env_int("HMIS_IMPORT_SKIPS_KEPT", 200)

@@ -48,6 +48,7 @@ NOT_PAGES = {
     "audit:access_log_export",
     "hmis:status",
     "hmis:download",
+    "hmis:import_status",
 }
 NOT_PAGE_PREFIXES = ("admin/",)
 
@@ -71,6 +72,7 @@ MODELS = {
     "training_id": "harm_reduction.TrainingSession",
     "assessment_id": "enrollments.Assessment",
     "export_id": "hmis.HmisExport",
+    "import_id": "hmis.HmisImport",
     "placements/pk": "placements.Placement",
     "contacts/pk": "placements.Contact",
 }
@@ -199,11 +201,49 @@ def describe(path, violations):
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, tmp_path):
     settings.DEBUG = True  # seed_demo refuses to run without it
     call_command("seed_demo")
     settings.DEBUG = False
     settings.AXES_ENABLED = False
+    demo_import(settings, tmp_path)
+
+
+def demo_import(settings, tmp_path):
+    """An HMIS import whose dry run is done (seed_demo makes none: an import needs a file), so
+    that its page, with the report and a choice on a possible duplicate, is walked too."""
+    from hmis.models import HmisImport
+
+    settings.HMIS_IMPORT_DIR = tmp_path / "hmis-imports"
+    settings.HMIS_IMPORT_DIR.mkdir()
+    (settings.HMIS_IMPORT_DIR / "demo.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    client = apps.get_model("clients.Client").objects.order_by("pk").first()
+    counts = {"read": 2, "imported": 1, "updated": 0, "unchanged": 0, "skipped": 1}
+    HmisImport.objects.create(
+        uploaded_by=get_user_model().objects.get(username="admin"),
+        original_name="coc-export.zip",
+        file_name="demo.zip",
+        size=22,
+        status=HmisImport.Status.DRY_RUN_DONE,
+        dry_run_report={
+            "export_id": "DEMO1",
+            "source": "Demo CoC HMIS",
+            "refused": None,
+            "dry_run": True,
+            "ok": False,
+            "validation": {"checked": True, "ok": True, "errors": 0, "warnings": 0,
+                           "problems": [], "more": 0},
+            "files": [{"name": "Client.csv", **counts}],
+            "totals": counts,
+            "skips": [{"file": "Client.csv", "line": 3, "column": "DOB", "value": "1980-02-30",
+                       "reason": "Not a date"}],
+            "skips_more": 0,
+            "duplicates": [{"personal_id": "C1", "name": f"{client.first_name} {client.last_name}",
+                            "birth_date": "1980-04-01", "existing_client_id": client.pk,
+                            "existing_name": f"{client.first_name} {client.last_name}",
+                            "score": 95}],
+        },
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])

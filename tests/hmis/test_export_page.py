@@ -190,7 +190,7 @@ def test_an_export_not_finished_has_no_download(program, login, queued, clock):
     state = browser.get(reverse("hmis:status", args=[export.pk])).json()
     assert state["status"] == "queued" and state["finished"] is False
     page = browser.get(PAGE).content.decode()
-    assert "js/hmis-export.js" in page and f"/hmis/export/{export.pk}/status/" in page
+    assert "js/hmis-progress.js" in page and f"/hmis/export/{export.pk}/status/" in page
 
 
 def test_an_expired_export_answers_410_with_a_clear_page(program, login, enrolled, queued, clock):

@@ -41,7 +41,11 @@ def test_a_small_export_comes_in_whole(tmp_path):
     assert report.refused is None and report.ok, report.skips
     assert counts_add_up(report)
     rosa = Client.objects.get(first_name="Rosa")
-    assert (rosa.last_name, rosa.ssn, rosa.date_of_birth) == ("Parker", "123456789", date(1980, 4, 1))
+    assert (rosa.last_name, rosa.ssn, rosa.date_of_birth) == (
+        "Parker",
+        "123456789",
+        date(1980, 4, 1),
+    )
     assert rosa.case_manager is None and rosa.status == Client.Status.EXITED
     enrollment = Enrollment.objects.get(client=rosa)
     assert (enrollment.entry_date, enrollment.exit_date, enrollment.destination) == (
@@ -162,11 +166,15 @@ def test_a_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path):
 
 def test_only_the_chosen_projects_come_in(tmp_path):
     files = good_files()
-    files["Project"].append(zips.row("Project", ProjectID="P2", ProjectName="Shelter", ProjectType="1"))
+    files["Project"].append(
+        zips.row("Project", ProjectID="P2", ProjectName="Shelter", ProjectType="1")
+    )
     files["ProjectCoC"].append(zips.row("ProjectCoC", ProjectCoCID="PC2", ProjectID="P2"))
     files["Client"].append(zips.row("Client", PersonalID="C3", FirstName="Sam", LastName="Shelter"))
     files["Enrollment"].append(
-        zips.row("Enrollment", EnrollmentID="E3", PersonalID="C3", ProjectID="P2", HouseholdID="HH3")
+        zips.row(
+            "Enrollment", EnrollmentID="E3", PersonalID="C3", ProjectID="P2", HouseholdID="HH3"
+        )
     )
     report = run(tmp_path, files)
     assert not Client.objects.filter(first_name="Sam").exists()

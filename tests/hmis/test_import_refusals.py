@@ -133,9 +133,9 @@ def test_a_database_conflict_skips_the_record(tmp_path):
     files = good_files()
     files["Enrollment"][1]["RelationshipToHoH"] = "1"  # two heads in HH1
     report = run(tmp_path, files)
-    assert any(
-        s.reason == "the household already has a head of household" for s in report.skips
-    ), report.skips
+    assert any(s.reason == "the household already has a head of household" for s in report.skips), (
+        report.skips
+    )
     assert counts_add_up(report)
 
 

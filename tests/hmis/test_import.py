@@ -4,7 +4,6 @@ the chosen projects, and the counts."""
 from datetime import date
 
 import pytest
-
 from django.contrib.auth import get_user_model
 
 from clients.models import Client, DuplicatePair

@@ -964,7 +964,12 @@ class _Import:
         if changed:
             for name, value in changed.items():
                 setattr(client, name, value)
-            client.full_clean(exclude=["team", "case_manager"], validate_constraints=False)
+            try:
+                client.full_clean(exclude=["team", "case_manager"], validate_constraints=False)
+            except ValidationError:
+                client.refresh_from_db()  # a fill that breaks a rule is left out
+                changed = {}
+        if changed:
             client.save()
             self.store_key("Client", personal_id, client, "", author=author, linked=True)
         self.count("Client", "updated" if changed else "unchanged")

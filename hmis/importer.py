@@ -293,6 +293,17 @@ def _digest(values: dict) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
+def _with_defaults(model, values: dict) -> dict:
+    """An empty CSV cell where our field may not be empty takes the field's default (a HUD
+    code's "data not collected", an empty text)."""
+    for name, value in values.items():
+        if value is None:
+            model_field = model._meta.get_field(name.removesuffix("_id"))
+            if not model_field.null and model_field.has_default():
+                values[name] = model_field.get_default()
+    return values
+
+
 def _reasons(error: ValidationError, columns: dict[str, str]) -> tuple[str, str]:
     """(column, reason) for a model's ValidationError, the field named by its CSV column."""
     fields = {name: column for column, name in columns.items()}
@@ -500,6 +511,7 @@ class _Import:
         """Create or update ``instance`` (found through its key, or new) with ``values``,
         and count the outcome. Raises ValidationError for a model rule."""
         key = self.key(file, source_id)
+        values = _with_defaults(type(instance), values)
         digest = _digest(values)
         exists = instance.pk is not None
         if exists and key is not None and key.digest == digest:
@@ -952,7 +964,12 @@ class _Import:
         if changed:
             for name, value in changed.items():
                 setattr(client, name, value)
-            client.full_clean(exclude=["team", "case_manager"], validate_constraints=False)
+            try:
+                client.full_clean(exclude=["team", "case_manager"], validate_constraints=False)
+            except ValidationError:
+                client.refresh_from_db()  # a fill that breaks a rule is left out
+                changed = {}
+        if changed:
             client.save()
             self.store_key("Client", personal_id, client, "", author=author, linked=True)
         self.count("Client", "updated" if changed else "unchanged")
@@ -989,8 +1006,7 @@ class _Import:
         except BadValue as bad:
             raise _Skipped.of(bad) from None
         entry = {name: values[column] for column, name in export.ENROLLMENT_COLUMNS.items()}
-        if entry["disabling_condition"] is None:
-            entry["disabling_condition"] = hud.NoYesReasons.DATA_NOT_COLLECTED
+        entry = _with_defaults(Enrollment, entry)
         exit_id, exits = self.exit_of(enrollment_id)
         move_in = values["MoveInDate"]
         if move_in is not None and exits and exits["exit_date"] and move_in > exits["exit_date"]:

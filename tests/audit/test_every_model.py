@@ -33,6 +33,11 @@ NOT_AUDITED = {
     # The verifier's record of a run: its output, reproducible by running it again, holding no
     # client data; its checkpoint carries its own keyed seal (housingfirst.audit_log.verification).
     "housingfirst.auditverification",
+    # The import's bookkeeping: which row of which HMIS export became which record here, and a
+    # digest of the values last imported. Written in the same transaction as the audited record
+    # it points at, whose history says "Imported from HMIS export <ExportID>"; a "same person"
+    # link is recorded on the audited import (hmis.HmisImport decisions).
+    "hmis.sourcekey",
 }
 
 

@@ -8,7 +8,8 @@ answers what the test set.
 
 from dataclasses import dataclass, field
 from datetime import date
-from types import SimpleNamespace
+
+from hmis import validator
 
 
 @dataclass
@@ -57,7 +58,12 @@ class ImportReport:
 
 
 def validator_report(problems=()):
-    return SimpleNamespace(ok=not problems, problems=list(problems))
+    """A real validator report holding ``problems`` ((file, line, column, value, message,
+    check) tuples)."""
+    report = validator.Report()
+    for problem in problems:
+        report.add(*problem)
+    return report
 
 
 class FakeImporter:

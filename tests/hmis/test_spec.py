@@ -136,3 +136,19 @@ def test_an_unknown_list_name_is_refused():
         lists.named("NO_SUCH_LIST")
     with pytest.raises(KeyError):
         lists.named("named")
+
+
+@pytest.mark.parametrize(
+    "file, column",
+    [
+        ("Enrollment", "LOSUnderThreshold"),
+        ("Enrollment", "PreviousStreetESSH"),
+        ("IncomeBenefits", "Earned"),
+        ("IncomeBenefits", "SNAP"),
+        ("IncomeBenefits", "Medicaid"),
+    ],
+)
+def test_no_yes_missing_columns_take_data_not_collected(file, column):
+    # HUD's list 1.7 (No / Yes / Data not collected) on these columns (HMIS CSV FY2026).
+    (found,) = [c for c in spec.FILES[file] if c.name == column]
+    assert lists.named(found.values) == {0, 1, 99}

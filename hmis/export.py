@@ -223,9 +223,9 @@ def hashed_name(name: str) -> str:
 
 
 def hashed_ssn(ssn: str) -> str:
-    """HashStatus 4: the SHA-256 of the nine characters, followed by the last four digits in
-    clear (what the specification keeps for matching)."""
-    return sha256(ssn) + ssn[-4:] if ssn else ""
+    """HashStatus 4: the last four characters in clear (what the specification keeps for
+    matching), then the SHA-256 of all nine (x-padded) characters."""
+    return ssn[-4:] + sha256(ssn) if ssn else ""
 
 
 def ssn_value(ssn: str) -> str:
@@ -601,7 +601,8 @@ CLIENT_FLAG_COLUMNS = {
     "NativeHIPacific": "race_native_hawaiian_pacific_islander",
     "White": "race_white",
 }
-NAME_COLUMNS = ("FirstName", "MiddleName", "LastName", "NameSuffix")
+# Hashed under HashStatus 4 (the suffix, "Jr.", stays as it is).
+NAME_COLUMNS = ("FirstName", "MiddleName", "LastName")
 
 
 def _client_row(client, hashed: bool) -> dict:

@@ -15,28 +15,15 @@ Use a throwaway database; the script refuses one that already holds clients:
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 import tracemalloc
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housingfirst.settings")
-# DEBUG off, so Django keeps no query log (it would grow with the export being measured).
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("AXES_ENABLED", "0")
+from django_setup import setup  # noqa: E402 (benchmarks/, next to this script)
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402

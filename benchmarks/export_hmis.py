@@ -15,7 +15,6 @@ a database it built earlier):
 """
 
 import argparse
-import os
 import resource
 import sys
 import tempfile
@@ -23,20 +22,10 @@ import time
 import tracemalloc
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housingfirst.settings")
-os.environ["DEBUG"] = "0"  # no query log growing with the export being measured
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
+from django_setup import setup  # noqa: E402 (benchmarks/, next to this script)
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402

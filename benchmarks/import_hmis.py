@@ -15,7 +15,6 @@ Use a throwaway, migrated database (the import writes into it):
 
 import argparse
 import csv
-import os
 import resource
 import sys
 import tempfile
@@ -24,18 +23,9 @@ import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "housingfirst.settings")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
+from django_setup import setup  # noqa: E402 (benchmarks/, next to this script)
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from hmis import spec  # noqa: E402
 from hmis.importer import import_zip  # noqa: E402

@@ -17,6 +17,7 @@ COPY enrollments ./enrollments
 COPY reminders ./reminders
 COPY caseloads ./caseloads
 COPY pages ./pages
+COPY hmis ./hmis
 RUN pip install .
 COPY . .
 # Static files are collected at build time and served by whitenoise (no CDN, no extra server).

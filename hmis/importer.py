@@ -27,6 +27,7 @@ with file, line, column and reason. Per file, read = imported + updated + unchan
 ``outside`` (part of skipped) counts the rows of projects not chosen, which are not listed.
 """
 
+import copy
 import csv
 import hashlib
 import io
@@ -46,6 +47,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from clients.duplicates import possible_duplicates
 from clients.models import Client, DuplicatePair
@@ -59,7 +61,7 @@ from enrollments.models import (
     Organization,
     Project,
 )
-from housingfirst.audit import acting_as, change_reason
+from housingfirst.audit import acting_as, buffered_history, change_reason
 from housingfirst.transactions import writing
 from placements.destinations import Destination, DestinationGroup, destination_group
 from placements.models import Placement
@@ -84,6 +86,15 @@ FILES = (
     "Disabilities",
 )
 CHILD_FILES = ("Exit", "IncomeBenefits", "HealthAndDV", "Disabilities")
+CHILD_IDS = {
+    "Exit": "ExitID",
+    "IncomeBenefits": "IncomeBenefitsID",
+    "HealthAndDV": "HealthAndDVID",
+    "Disabilities": "DisabilitiesID",
+}
+# Clients per transaction: the audit chain's lock is held for one batch at a time, and the
+# batch's history rows and source keys are written in bulk at its end.
+BATCH_CLIENTS = 100
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -347,12 +358,21 @@ class _Layer:
     skips: list[Skip] = field(default_factory=list)
     keys: dict[tuple[str, str], SourceKey] = field(default_factory=dict)
     duplicates: list[DuplicateCandidate] = field(default_factory=list)
+    # New records no other record of the import refers to, inserted in bulk by their batch:
+    # (record, file, source id, digest, author).
+    inserts: list[tuple] = field(default_factory=list)
 
     def merge(self, other: "_Layer") -> None:
         self.counts += other.counts
         self.skips += other.skips
         self.keys.update(other.keys)
         self.duplicates += other.duplicates
+        self.inserts += other.inserts
+
+
+class _BatchBroken(Exception):
+    """The database refused a write made without a savepoint of its own (a batch's quick
+    path): the batch is rolled back whole and imported again client by client."""
 
 
 @dataclass
@@ -404,12 +424,14 @@ def import_zip(
         return report
     report.validation = validator.validate(zip_path)
     with zipfile.ZipFile(zip_path) as archive:
-        run = _Import(archive, report, project_ids, parsed, by, progress, team)
+        run = _Import(archive, report, project_ids, parsed, by, progress, team, dry_run)
         if run.read_export() is None:
             return report
         with acting_as(actor, user=by), change_reason(f"Imported from HMIS export {run.export_id}"):
             if dry_run:
-                with transaction.atomic():
+                # Rolled back whole; it writes no history, so it never takes the audit
+                # chain's lock and nobody's saves wait for it.
+                with transaction.atomic(), buffered_history(keep=False):
                     run.run()
                     transaction.set_rollback(True)
             else:
@@ -418,8 +440,8 @@ def import_zip(
 
 
 class _Import:
-    def __init__(self, archive, report, project_ids, decisions, by, progress, team):
-        self.archive, self.report = archive, report
+    def __init__(self, archive, report, project_ids, decisions, by, progress, team, dry_run):
+        self.archive, self.report, self.dry_run = archive, report, dry_run
         self.project_ids = project_ids
         self.decisions: dict[str, _Decision | None] = decisions
         self.by, self.progress, self.team = by, progress, team
@@ -429,6 +451,15 @@ class _Import:
         self.accounts = {}
         self.source_account = None
         self.exit_ids: dict[str, str] = {}
+        self.buffer = None  # the batch's history buffer, while a batch runs
+        self.batch_layer = None
+        # The records a batch's rows were imported as before (a re-import), fetched together:
+        # (content type id, object id) -> record; a pair asked for and absent was deleted here.
+        self.prefetched: dict[tuple[int, int], object] = {}
+        self.prefetched_ids: set[tuple[int, int]] = set()
+        # Careful: every record in its own savepoint, nothing left to the batch's end (how a
+        # batch that the database refused runs again, client by client).
+        self.careful = False
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -460,19 +491,73 @@ class _Import:
         self.layer.skips.append(Skip(f"{file}.csv", line, column, value, reason))
         self.count(file, "skipped")
 
+    def transaction(self):
+        """A writing transaction; a dry run's takes no lock on the audit chain (it writes no
+        history)."""
+        return writing(lock_chain=not self.dry_run)
+
     @contextmanager
-    def unit(self):
-        """A savepoint whose counts, skips and keys stay only when it commits."""
+    def unit(self, *, raises_before_writing: bool = False):
+        """A savepoint whose counts, skips, keys and history rows stay only when it commits.
+
+        ``raises_before_writing``: the unit skips (raises) only before it writes anything (what
+        follows its own write runs in units of its own), so a batch's quick path needs no
+        savepoint for it; a database error then breaks the whole batch (``_BatchBroken``),
+        which runs again carefully."""
         layer = _Layer()
         self.layers.append(layer)
+        mark = self.buffer.mark() if self.buffer is not None else 0
+        quick = raises_before_writing and self.buffer is not None and not self.careful
         try:
-            with transaction.atomic():
-                yield layer
+            if quick:
+                try:
+                    yield layer
+                except DatabaseError as error:
+                    raise _BatchBroken from error
+            else:
+                with transaction.atomic():
+                    yield layer
         except BaseException:
             self.layers.pop()
+            if self.buffer is not None:
+                self.buffer.discard_after(mark)
             raise
         self.layers.pop()
         self.layer.merge(layer)
+
+    @contextmanager
+    def batch(self):
+        """One transaction for a batch of clients (each still in its own savepoint): their
+        history rows are written and sealed together, and their new source keys inserted
+        together, at its end."""
+        layer = _Layer()
+        self.layers.append(layer)
+        try:
+            with self.transaction(), buffered_history(keep=not self.dry_run) as buffer:
+                self.buffer, self.batch_layer = buffer, layer
+                yield
+                self.insert_records(layer)
+                SourceKey.objects.bulk_create([k for k in layer.keys.values() if k.pk is None])
+        except BaseException:
+            self.layers.pop()
+            raise
+        finally:
+            self.buffer = self.batch_layer = None
+        self.layers.pop()
+        self.layer.merge(layer)
+
+    def insert_records(self, layer: _Layer) -> None:
+        """Insert the batch's new leaf records in bulk, with their history and source keys."""
+        by_model = defaultdict(list)
+        for insert in layer.inserts:
+            by_model[type(insert[0])].append(insert)
+        for model, inserts in by_model.items():
+            if self.dry_run:
+                model._default_manager.bulk_create([insert[0] for insert in inserts])
+            else:
+                bulk_create_with_history([insert[0] for insert in inserts], model)
+            for instance, file, source_id, digest, author in inserts:
+                self.store_key(file, source_id, instance, digest, author=author)
 
     def key(self, file: str, source_id: str) -> SourceKey | None:
         for layer in reversed(self.layers):
@@ -491,13 +576,19 @@ class _Import:
         key = self.key(file, source_id)
         if key is None:
             key = SourceKey(source=self.source, file=file, source_id=source_id)
+        elif key.pk is None:
+            key = copy.copy(key)  # not inserted yet (its batch inserts it): a copy, as below
         else:
             key = SourceKey.objects.get(pk=key.pk)  # a fresh copy: a rollback leaves the old
         key.content_type = self.content_type(type(instance))
         key.object_id = instance.pk
+        pair = (key.content_type_id, key.object_id)
+        self.prefetched.pop(pair, None)  # written since: found() asks the database
+        self.prefetched_ids.discard(pair)
         key.digest, key.author, key.linked = digest, author, linked or key.linked
         key.export_id, key.imported_at = self.export_id, timezone.now()
-        key.save()
+        if key.pk is not None or self.buffer is None:
+            key.save()
         self.layer.keys[(file, source_id)] = key
         return key
 
@@ -505,11 +596,43 @@ class _Import:
         """The record a key names, or None (no key, or the record was deleted here)."""
         if key is None or key.content_type_id != self.content_type(model).pk:
             return None
+        pair = (key.content_type_id, key.object_id)
+        if pair in self.prefetched_ids:
+            record = self.prefetched.get(pair)
+            return None if record is None else copy.copy(record)  # a rollback leaves it
         return model._default_manager.filter(pk=key.object_id).first()
 
-    def save(self, file, source_id, instance, values: dict, *, author=None):
+    def prefetch(self, batch) -> None:
+        """Fetch together the records that a batch's rows were imported as before."""
+        files_ids = []
+        for _line, _row, personal_id, group in batch:
+            files_ids.append(("Client", personal_id))
+            for _l, enrollment in group:
+                enrollment_id = enrollment.get("EnrollmentID", "")
+                files_ids += [
+                    ("Enrollment", enrollment_id),
+                    ("Enrollment.MoveInDate", enrollment_id),
+                    ("Household", enrollment.get("HouseholdID", "")),
+                ]
+                for name, id_column in CHILD_IDS.items():
+                    for _cl, child in self.children[name].get(enrollment_id, ()):
+                        files_ids.append((name, child.get(id_column, "")))
+        wanted = defaultdict(set)
+        for file_id in files_ids:
+            key = self.known_keys.get(file_id)
+            if key is not None:
+                wanted[key.content_type_id].add(key.object_id)
+        self.prefetched, self.prefetched_ids = {}, set()
+        for content_type_id, ids in wanted.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            for pk, record in model._default_manager.in_bulk(ids).items():
+                self.prefetched[(content_type_id, pk)] = record
+            self.prefetched_ids.update((content_type_id, pk) for pk in ids)
+
+    def save(self, file, source_id, instance, values: dict, *, author=None, leaf=False):
         """Create or update ``instance`` (found through its key, or new) with ``values``,
-        and count the outcome. Raises ValidationError for a model rule."""
+        and count the outcome. Raises ValidationError for a model rule. ``leaf``: no record
+        of the import refers to it, so a new one may wait for its batch's bulk insert."""
         key = self.key(file, source_id)
         values = _with_defaults(type(instance), values)
         digest = _digest(values)
@@ -521,6 +644,10 @@ class _Import:
             setattr(instance, name, value)
         exclude = [f.name for f in instance._meta.fields if f.is_relation]
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        if leaf and not exists and self.buffer is not None and not self.careful:
+            self.layer.inserts.append((instance, file, source_id, digest, author))
+            self.count(file, "imported")
+            return instance
         instance.save()
         self.store_key(file, source_id, instance, digest, author=author)
         self.count(file, "updated" if exists else "imported")
@@ -533,7 +660,8 @@ class _Import:
             (key.file, key.source_id): key for key in SourceKey.objects.filter(source=self.source)
         }
         self.users = {row.get("UserID", ""): row for _line, row in self.rows("User")}
-        self.projects = self.import_projects()
+        with self.transaction():
+            self.projects = self.import_projects()
         self.group_enrollments()
         self.group_children()
         self.import_clients()
@@ -575,7 +703,7 @@ class _Import:
         }
         # Made before the record's own transaction (``prepare_authors``): a skipped record
         # leaves the account, which other records may name.
-        with writing():
+        with self.transaction():
             account = model._default_manager.filter(username=username).first()
             if account is None:
                 account = model(username=username, is_active=False, is_staff=False, **names)
@@ -611,7 +739,7 @@ class _Import:
             return account
         if self.source_account is None:
             model = get_user_model()
-            with writing():
+            with self.transaction():
                 account, created = model._default_manager.get_or_create(
                     username=f"hmis.{self.tag}",
                     defaults={"is_active": False, "first_name": "HMIS", "last_name": "import"},
@@ -803,16 +931,23 @@ class _Import:
     def import_clients(self) -> None:
         total = len(self.by_client)
         done = 0
+        batch = []
         for line, row in self.rows("Client"):
             personal_id = row.get("PersonalID", "")
             group = self.by_client.pop(personal_id, None)
             if group is None:
                 self.count("Client", "outside")
                 continue
-            self.import_client(line, row, personal_id, group)
-            done += 1
-            if self.progress is not None and done % 100 == 0:
-                self.progress(done, total)
+            batch.append((line, row, personal_id, group))
+            if len(batch) == BATCH_CLIENTS:
+                self.import_batch(batch)
+                done += len(batch)
+                batch = []
+                if self.progress is not None:
+                    self.progress(done, total)
+        if batch:
+            self.import_batch(batch)
+            done += len(batch)
         for personal_id, group in self.by_client.items():
             for line, row in group:
                 self.skip_enrollment_tree(
@@ -821,10 +956,37 @@ class _Import:
         if self.progress is not None:
             self.progress(done, total)
 
-    def import_client(self, line, row, personal_id, group) -> None:
-        self.prepare_authors(row, group)
+    def import_batch(self, batch) -> None:
+        for _line, row, _personal_id, group in batch:
+            self.prepare_authors(row, group)  # committed before: other records name them too
+        enrollment_ids = [r.get("EnrollmentID", "") for *_, group in batch for _l, r in group]
+        children = {
+            name: {e: self.children[name][e] for e in enrollment_ids if e in self.children[name]}
+            for name in CHILD_FILES
+        }
+        self.prefetch(batch)
         try:
-            with writing(), self.unit():
+            with self.batch():
+                for client in batch:
+                    self.import_client(*client)
+        except (_BatchBroken, DatabaseError):
+            if self.careful:
+                raise
+            # Rolled back whole: again, each client on its own and each record in its own
+            # savepoint, so that the record the database refuses is skipped and reported.
+            for name in CHILD_FILES:
+                self.children[name].update(children[name])
+            self.careful = True
+            try:
+                for client in batch:
+                    with self.batch():
+                        self.import_client(*client)
+            finally:
+                self.careful = False
+
+    def import_client(self, line, row, personal_id, group) -> None:
+        try:
+            with self.unit(raises_before_writing=True):
                 client = self.client_record(row, personal_id, group)
                 for enrollment_line, enrollment_row in sorted(
                     group, key=lambda item: (item[1].get("EntryDate", ""), item[0])
@@ -894,7 +1056,7 @@ class _Import:
             if matches and decision is None:
                 name = f"{fields['first_name']} {fields['last_name']}".strip()
                 # Kept in the report whatever happens to this client's savepoint.
-                self.layers[0].duplicates.extend(
+                self.batch_layer.duplicates.extend(
                     DuplicateCandidate(
                         personal_id=personal_id,
                         name=name,
@@ -1028,6 +1190,8 @@ class _Import:
             enrollment = enrollment or Enrollment()
             for name, value in {**entry, **links, **(exits or {})}.items():
                 setattr(enrollment, name, value)
+            # The instances themselves, so the model's rules don't fetch them again.
+            enrollment.client, enrollment.project, enrollment.household = client, project, household
             enrollment.full_clean(
                 exclude=["client", "project", "household"],
                 validate_unique=False,
@@ -1110,7 +1274,7 @@ class _Import:
         for line, row in self.children["IncomeBenefits"].get(enrollment_id, []):
             moment = (row.get("DataCollectionStage", ""), row.get("InformationDate", ""))
             try:
-                with self.unit():
+                with self.unit(raises_before_writing=True):
                     assessment = self.assessment(client, enrollment, row)
                 by_moment.setdefault(moment, (line, assessment))
                 continue
@@ -1127,7 +1291,7 @@ class _Import:
             columns = export.DISABILITY_COLUMNS if name == "Disabilities" else export.DV_COLUMNS
             for line, row in self.children[name].get(enrollment_id, []):
                 try:
-                    with self.unit():
+                    with self.unit(raises_before_writing=True):
                         self.answer(name, columns, client, row, by_moment)
                     continue
                 except _Skipped as skipped:
@@ -1206,7 +1370,9 @@ class _Import:
         record = self.found(model, self.key(name, source_id)) or model()
         fields["client_id"] = client.pk
         fields["assessment_id"] = assessment.pk
-        self.save(name, source_id, record, fields, author=self.author(row.get("UserID", "")))
+        self.save(
+            name, source_id, record, fields, author=self.author(row.get("UserID", "")), leaf=True
+        )
 
 
 PROJECT_COLUMNS = {

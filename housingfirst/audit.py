@@ -20,12 +20,14 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 _actor: ContextVar[str] = ContextVar("history_actor", default="")
 _actor_user: ContextVar = ContextVar("history_actor_user", default=None)
 _reason: ContextVar[str] = ContextVar("history_reason", default="")
+_buffer: ContextVar["HistoryBuffer | None"] = ContextVar("history_buffer", default=None)
 
 # Columns whose value must never be readable from history (password hashes): history keeps a
 # fingerprint instead, so a change still shows as "changed". Models can add their own with
@@ -84,10 +86,49 @@ class AuditedRecords(HistoricalRecords):
     """
 
     def create_historical_record(self, instance, history_type, using=None):
+        buffer = _buffer.get()
+        if buffer is not None and not self.history_model_of(instance)._history_m2m_fields:
+            buffer.add(self.unsaved_history_row(instance, history_type, using))
+            return
         # The history row, its m2m snapshot and its seal commit together, even when the
         # record itself was saved outside a transaction (no savepoint inside one).
         with transaction.atomic(using=using, savepoint=False):
             super().create_historical_record(instance, history_type, using=using)
+
+    def history_model_of(self, instance):
+        # The class's history descriptor (``getattr(instance, "history")`` builds a manager
+        # class on every call, too slow for a bulk writer).
+        for klass in type(instance).__mro__:
+            descriptor = klass.__dict__.get(self.manager_name)
+            if descriptor is not None:
+                return descriptor.model
+        raise AttributeError(f"{type(instance).__name__} has no history")
+
+    def unsaved_history_row(self, instance, history_type, using=None):
+        """The history row simple-history would save now, built but not saved (the same
+        columns, date, person, reason and pre-create signal)."""
+        using = using if self.use_base_model_db else None
+        history_model = self.history_model_of(instance)
+        attrs = {f.attname: getattr(instance, f.attname) for f in self.fields_included(instance)}
+        if getattr(history_model, "history_relation", None) is not None:
+            attrs["history_relation"] = instance
+        row = history_model(
+            history_date=getattr(instance, "_history_date", None) or timezone.now(),
+            history_type=history_type,
+            history_user=self.get_history_user(instance),
+            history_change_reason=self.get_change_reason_for_object(instance, history_type, using),
+            **attrs,
+        )
+        pre_create_historical_record.send(
+            sender=history_model,
+            instance=instance,
+            history_date=row.history_date,
+            history_user=row.history_user,
+            history_change_reason=row.history_change_reason,
+            history_instance=row,
+            using=using,
+        )
+        return row
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, model=None, **kwargs):
         if not reverse:
@@ -117,6 +158,58 @@ class StaffAccountRecords(AuditedRecords):
         if update_fields and set(update_fields) <= {"last_login"}:
             return
         super().post_save(instance, created, using=using, **kwargs)
+
+
+class HistoryBuffer:
+    """History rows held back while a long writer saves many records, then written and sealed
+    in bulk (``buffered_history``). Each row is built when its record is saved, so it holds
+    that moment's values, person and reason. A writer that rolls back to a savepoint drops the
+    rows written since (``mark`` / ``discard_after``)."""
+
+    def __init__(self, *, keep: bool = True):
+        self.keep = keep
+        self.rows = []
+
+    def add(self, row) -> None:
+        if self.keep:
+            self.rows.append(row)
+
+    def mark(self) -> int:
+        return len(self.rows)
+
+    def discard_after(self, mark: int) -> None:
+        del self.rows[mark:]
+
+    def flush(self, using=None) -> int:
+        """Write and seal the rows held (one bulk insert and one seal per history table, in the
+        order the tables were first written); how many."""
+        by_model: dict = {}
+        for row in self.rows:
+            by_model.setdefault(type(row), []).append(row)
+        self.rows = []
+        with transaction.atomic(using=using, savepoint=False):
+            for history_model, rows in by_model.items():
+                history_model.objects.using(using).bulk_create(rows)
+        return sum(len(rows) for rows in by_model.values())
+
+
+@contextlib.contextmanager
+def buffered_history(*, keep: bool = True, using=None):
+    """History of records saved inside the block is written and sealed in bulk when the block
+    ends (or by ``buffer.flush()``), inside the caller's transaction; an error drops it, with
+    the transaction it belonged to. ``keep=False`` writes no history at all: for a dry run,
+    which rolls everything back and must not hold the audit chain's lock meanwhile.
+    Models with many-to-many history are written at once, as usual."""
+    buffer = HistoryBuffer(keep=keep)
+    token = _buffer.set(buffer)
+    try:
+        yield buffer
+        _buffer.reset(token)
+        token = None
+        buffer.flush(using=using)
+    finally:
+        if token is not None:
+            _buffer.reset(token)
 
 
 def audit_history(**kwargs) -> HistoricalRecords:

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from clients.models import Team
 from enrollments.models import Project
 from housingfirst.forms import DateInput, DateTimeInput
 from housingfirst.submissions import SingleSubmissionForm
@@ -126,15 +127,36 @@ def too_large_message(size: int, limit: int) -> str:
     )
 
 
+NO_TEAM_YET = (
+    "There is no team yet: add the team in the administration (Teams), then upload. Without "
+    "one, only administrators would see the new clients."
+)
+
+
 class ImportUploadForm(forms.Form):
-    """The zip and the projects to import. ``content_length``: the request's declared size,
-    checked before anything else (the page is then shown without reading the body)."""
+    """The zip, the team whose intake queue the new clients join, and the projects to import.
+    ``content_length``: the request's declared size, checked before anything else (the page is
+    then shown without reading the body)."""
 
     file = forms.FileField(
         label="HMIS CSV export (a .zip file)",
         required=False,  # said in clean_file, after the size
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
         help_text="The zip of CSV files your HMIS exports (FY2026 format, unhashed).",
+    )
+    # Required: clients imported without a team are seen by administrators alone until someone
+    # assigns them, which is never what importing a program's history is for.
+    team = forms.ModelChoiceField(
+        label="Team whose intake queue the new clients join",
+        queryset=Team.objects.order_by("name"),
+        empty_label="Choose a team",
+        help_text="Its supervisors see the new clients and assign them to case managers. "
+        "Only new clients join it: clients already here (those you call “same person” "
+        "included) keep their team.",
+        error_messages={
+            "required": "Choose the team whose intake queue the new clients join.",
+            "invalid_choice": "That team no longer exists: choose another.",
+        },
     )
     project_ids = forms.CharField(
         label="Project IDs to import (optional)",
@@ -147,6 +169,16 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, content_length: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.content_length = content_length
+        if content_length > settings.HMIS_IMPORT_MAX_BYTES:
+            # The body is not read: only the size can be said.
+            self.fields["team"].required = False
+            return
+        teams = list(self.fields["team"].queryset[:2])  # teams are few; is there only one?
+        if not teams:
+            self.fields["team"].help_text = NO_TEAM_YET
+            self.fields["team"].error_messages["required"] = NO_TEAM_YET
+        elif len(teams) == 1:
+            self.initial.setdefault("team", teams[0].pk)
 
     def clean_file(self):
         limit = settings.HMIS_IMPORT_MAX_BYTES

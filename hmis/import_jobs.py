@@ -1,7 +1,8 @@
 """What runs outside a request for /hmis/import/: the dry run, the import, the upload's deletion.
 
 Both jobs call the importer (``hmis.importer.import_zip``, through ``import_zip_file`` alone)
-on the uploaded zip: the dry run writes nothing and reports what the import would do, the
+on the uploaded zip, with the team whose intake queue the new clients join (none if it was
+deleted since the upload): the dry run writes nothing and reports what the import would do, the
 possible duplicates among it; the import runs as the administrator who pressed "Import", with
 their choices. Claiming the row, the progress and the takeover of a lost run are the export's
 (``hmis.jobs``). The upload holds identities: it is deleted as soon as the import is over
@@ -61,9 +62,10 @@ def _text(value, limit=200) -> str:
     return str(value)[:limit]
 
 
-def import_summary(report, kept: int | None = None) -> dict:
+def import_summary(report, kept: int | None = None, *, team=None) -> dict:
     """An importer's ImportReport as the page keeps it: counts per file (and their totals),
-    the first skipped records, every possible duplicate, the validator's summary."""
+    the first skipped records, every possible duplicate, the validator's summary; and the name
+    of the team whose intake queue the new clients join(ed) (``team``, None: no team)."""
     kept = settings.HMIS_IMPORT_SKIPS_KEPT if kept is None else kept
     files = [
         {
@@ -82,6 +84,7 @@ def import_summary(report, kept: int | None = None) -> dict:
         "refused": report.refused or None,
         "dry_run": bool(report.dry_run),
         "ok": bool(report.ok),
+        "team": team.name if team is not None else None,
         "validation": report_summary(validation) if validation is not None else None,
         "files": files,
         "totals": {count: sum(row[count] for row in files) for count in COUNTS},
@@ -159,13 +162,14 @@ def run_dry_run(import_id: int) -> HmisImport | None:
                 row.path,
                 project_ids=row.project_ids or None,
                 dry_run=True,
+                team=row.team,
                 progress=JobProgress(row, "progress_done", "progress_total"),
                 actor=DRY_RUN_JOB,
             )
         except Exception:
             logger.exception("HMIS import #%s: the dry run failed", row.pk)
             return _finish(row, HmisImport.Status.FAILED, error=DRY_RUN_FAILED_MESSAGE)
-        summary = import_summary(report)
+        summary = import_summary(report, team=row.team)
         if summary["refused"]:
             row.dry_run_report = summary
             return _finish(row, HmisImport.Status.REFUSED, error=summary["refused"])
@@ -214,13 +218,15 @@ def run_import(import_id: int) -> HmisImport | None:
                     dry_run=False,
                     decisions=dict(row.decisions),
                     by=row.imported_by,
+                    # None when the team was deleted since the upload: no team, then.
+                    team=row.team,
                     progress=JobProgress(row, "progress_done", "progress_total"),
                     actor=RUN_JOB,
                 )
             except Exception:
                 logger.exception("HMIS import #%s failed", row.pk)
                 return _finish(row, HmisImport.Status.FAILED, error=FAILED_MESSAGE)
-            summary = import_summary(report)
+            summary = import_summary(report, team=row.team)
             if summary["refused"]:  # the file changed after its dry run
                 return _finish(
                     row, HmisImport.Status.REFUSED, report=summary, error=summary["refused"]

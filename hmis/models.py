@@ -181,6 +181,17 @@ class HmisImport(models.Model):
     file_deleted_at = models.DateTimeField(null=True, blank=True)
     # HMIS ProjectIDs to import; empty: the importer's default (every PSH project).
     project_ids = models.JSONField(default=list, blank=True)
+    # The team whose intake queue the new clients join (its supervisors see and assign them).
+    # A team deleted before the import leaves it empty: the new clients then join no team.
+    team = models.ForeignKey(
+        "clients.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The team whose intake queue the new clients join.",
+    )
+    team_name = models.CharField(max_length=100, blank=True)  # kept if the team goes
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
     progress_done = models.PositiveIntegerField(default=0)
@@ -269,6 +280,19 @@ class HmisImport(models.Model):
         if not self.project_ids:
             return "every PSH project in the file"
         return "projects " + ", ".join(self.project_ids)
+
+    @property
+    def team_deleted(self) -> bool:
+        """A team was chosen and has been deleted since: the new clients join no team."""
+        return self.team_id is None and bool(self.team_name)
+
+    @property
+    def team_label(self) -> str:
+        if self.team_id is not None:
+            return f"team {self.team.name}"
+        if self.team_name:
+            return f"team {self.team_name} (deleted since)"
+        return "no team"
 
 
 class SourceKey(models.Model):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import FileResponse
 from django.utils import timezone
 
+from clients.models import Team
 from enrollments.models import Project
 from housingfirst.access_log import log_access
 from housingfirst.audit import acting_person, change_reason
@@ -89,8 +90,12 @@ def _store_upload(uploaded_file) -> tuple[str, int]:
     return name, size
 
 
-def hmis_import_upload(*, by, uploaded_file, project_ids: list[str]) -> HmisImport:
+def hmis_import_upload(
+    *, by, uploaded_file, project_ids: list[str], team: Team | None
+) -> HmisImport:
     """Keep the uploaded zip privately and queue its dry run (sent once the request commits).
+    ``team``: the team whose intake queue the new clients join (its name is kept, so that the
+    page can say which team it was if the team is deleted before the import).
 
     The zip is checked by the job (refusals included), never in the request: one path for a
     small file and a large one.
@@ -103,6 +108,8 @@ def hmis_import_upload(*, by, uploaded_file, project_ids: list[str]) -> HmisImpo
             file_name=name,
             size=size,
             project_ids=project_ids,
+            team=team,
+            team_name=team.name if team else "",
         )
         with acting_person(by):
             row.save()

@@ -107,7 +107,9 @@ IMPORT_ROLES = (Role.ADMINISTRATOR,)
 def _import_for(request, import_id) -> HmisImport:
     """One import, for an administrator (any of them: they share the import duty); 404 when
     there is none, or for anyone else."""
-    row = HmisImport.objects.visible_to(request.user).select_related("uploaded_by", "imported_by")
+    row = HmisImport.objects.visible_to(request.user).select_related(
+        "uploaded_by", "imported_by", "team"
+    )
     row = row.filter(pk=import_id).first()
     if row is None:
         raise Http404("No such import")
@@ -116,7 +118,7 @@ def _import_for(request, import_id) -> HmisImport:
 
 def _import_page(request, form, status=200):
     imports = list(
-        HmisImport.objects.visible_to(request.user).select_related("uploaded_by")[:LISTED]
+        HmisImport.objects.visible_to(request.user).select_related("uploaded_by", "team")[:LISTED]
     )
     return render(
         request,
@@ -166,6 +168,7 @@ def import_page(request):
         by=request.user,
         uploaded_file=form.cleaned_data["file"],
         project_ids=form.cleaned_data["project_ids"],
+        team=form.cleaned_data["team"],
     )
     messages.success(
         request,

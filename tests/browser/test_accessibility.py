@@ -218,12 +218,15 @@ def demo_import(settings, tmp_path):
     settings.HMIS_IMPORT_DIR.mkdir()
     (settings.HMIS_IMPORT_DIR / "demo.zip").write_bytes(b"PK\x05\x06" + bytes(18))
     client = apps.get_model("clients.Client").objects.order_by("pk").first()
+    team = apps.get_model("clients.Team").objects.order_by("pk").first()
     counts = {"read": 2, "imported": 1, "updated": 0, "unchanged": 0, "skipped": 1}
     HmisImport.objects.create(
         uploaded_by=get_user_model().objects.get(username="admin"),
         original_name="coc-export.zip",
         file_name="demo.zip",
         size=22,
+        team=team,
+        team_name=team.name,
         status=HmisImport.Status.DRY_RUN_DONE,
         dry_run_report={
             "export_id": "DEMO1",
@@ -231,6 +234,7 @@ def demo_import(settings, tmp_path):
             "refused": None,
             "dry_run": True,
             "ok": False,
+            "team": team.name,
             "validation": {"checked": True, "ok": True, "errors": 0, "warnings": 0,
                            "problems": [], "more": 0},
             "files": [{"name": "Client.csv", **counts}],

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.models import Team
 from hmis import import_jobs, jobs, tasks
 from hmis.models import HmisImport
 from housingfirst.models import AccessLogEntry
@@ -59,7 +60,9 @@ def a_zip(name="export.zip") -> SimpleUploadedFile:
 
 
 def upload(browser, file=None, **fields):
-    return browser.post(PAGE, {"file": file or a_zip(), "project_ids": "", **fields})
+    """Post the form; the team is the program's first (Team A) unless ``team=`` says otherwise."""
+    team = Team.objects.get(name="Team A").pk
+    return browser.post(PAGE, {"file": file or a_zip(), "project_ids": "", "team": team, **fields})
 
 
 def uploaded(login, admin, queued, **fields) -> HmisImport:

@@ -12,8 +12,9 @@ from django.urls import reverse
 from clients.models import Client
 from hmis import import_jobs
 from hmis.models import HmisImport, SourceKey
-from tests.factories import client_of
+from tests.factories import TeamFactory, client_of
 
+from .importing import good_files
 from .zips import EXPORT_ID, minimal_files, zip_of
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,8 @@ def test_the_page_dry_runs_then_imports_with_the_administrators_choice(
     clients_before = Client.objects.count()
     browser = login(program.admin)
     zip_file = SimpleUploadedFile("coc.zip", zip_of(files).getvalue())
-    assert browser.post("/hmis/import/", {"file": zip_file, "project_ids": "P1"}).status_code == 302
+    form = {"file": zip_file, "project_ids": "P1", "team": program.other_team.pk}
+    assert browser.post("/hmis/import/", form).status_code == 302
     queued.run()
     row = HmisImport.objects.get()
     assert row.status == HmisImport.Status.DRY_RUN_DONE, (row.error, row.dry_run_report)
@@ -76,12 +78,17 @@ def test_the_page_dry_runs_then_imports_with_the_administrators_choice(
     linked = SourceKey.objects.get(file="Client", source_id="C1")
     assert linked.object_id == already.pk
     new = Client.objects.get(pk=SourceKey.objects.get(file="Client", source_id="C2").object_id)
+    # The new client waits in the chosen team's intake queue; "same person" keeps their team.
+    assert new.team == program.other_team and new.case_manager is None
+    already.refresh_from_db()
+    assert already.team == program.team
     created = new.history.earliest()
     assert created.history_user == program.admin
     assert created.history_actor == import_jobs.RUN_JOB
     assert created.history_change_reason == f"Imported from HMIS export {EXPORT_ID}"
     page = browser.get(reverse("hmis:import_detail", args=[row.pk])).content.decode()
     assert "What was imported" in page
+    assert "New clients joined the intake queue of team Team B" in page
 
 
 def test_a_hashed_export_is_refused_by_the_real_importer_and_nothing_is_written(
@@ -91,8 +98,37 @@ def test_a_hashed_export_is_refused_by_the_real_importer_and_nothing_is_written(
     files["Export"][0]["HashStatus"] = "4"
     before = Client.objects.count()
     zip_file = SimpleUploadedFile("hashed.zip", zip_of(files).getvalue())
-    login(program.admin).post("/hmis/import/", {"file": zip_file})
+    login(program.admin).post("/hmis/import/", {"file": zip_file, "team": program.team.pk})
     queued.run()
     row = HmisImport.objects.get()
     assert row.status == HmisImport.Status.REFUSED and "hash" in row.error.lower()
     assert Client.objects.count() == before and not row.path.exists()
+
+
+def test_clients_imported_after_their_team_was_deleted_join_no_team(program, login, queued, clock):
+    """The team chosen at the upload is deleted before the import: the import still runs, the
+    new clients join no team, and the page says so."""
+    doomed = TeamFactory(name="Team Gone")
+    browser = login(program.admin)
+    zip_file = SimpleUploadedFile("coc.zip", zip_of(good_files()).getvalue())
+    browser.post("/hmis/import/", {"file": zip_file, "project_ids": "P1", "team": doomed.pk})
+    queued.run()
+    row = HmisImport.objects.get()
+    assert row.status == HmisImport.Status.DRY_RUN_DONE, (row.error, row.dry_run_report)
+    assert row.dry_run_report["team"] == "Team Gone"
+
+    doomed.delete()
+    page = browser.get(reverse("hmis:import_detail", args=[row.pk])).content.decode()
+    assert "The team Team Gone, chosen at the upload, was deleted since" in page
+    assert browser.post(reverse("hmis:import_detail", args=[row.pk]), {}).status_code == 302
+    queued.run()
+
+    row.refresh_from_db()
+    assert row.status == HmisImport.Status.DONE, (row.error, row.report)
+    assert row.team is None and row.team_name == "Team Gone" and row.report["team"] is None
+    imported = SourceKey.objects.filter(file="Client").values_list("object_id", flat=True)
+    new_clients = Client.objects.filter(pk__in=imported)
+    assert len(new_clients) == 2 and all(client.team is None for client in new_clients)
+    page = browser.get(reverse("hmis:import_detail", args=[row.pk])).content.decode()
+    assert "team Team Gone (deleted since)" in page
+    assert "New clients joined no team: only administrators see them" in page

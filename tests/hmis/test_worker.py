@@ -72,7 +72,8 @@ def test_a_real_worker_runs_the_dry_run_and_the_import_asked_for_on_the_page(
 
     browser = login(program.admin)
     upload = SimpleUploadedFile("coc.zip", zip_of().getvalue())
-    assert browser.post("/hmis/import/", {"file": upload}).status_code == 302
+    form = {"file": upload, "team": program.team.pk}
+    assert browser.post("/hmis/import/", form).status_code == 302
     row = HmisImport.objects.get()
     assert wait_for(lambda: HmisImport.objects.get(pk=row.pk).status == "dry_run_done"), (
         "the worker did not run the dry run within 30 seconds"
@@ -83,6 +84,7 @@ def test_a_real_worker_runs_the_dry_run_and_the_import_asked_for_on_the_page(
     )
     row.refresh_from_db()
     assert [options["by"] for options in importer.imports] == [program.admin]
+    assert [options["team"] for _path, options, _start in importer.calls] == [program.team] * 2
     assert not row.path.exists()
     actors = set(row.history.values_list("history_actor", flat=True))
     assert {"job:dry_run_hmis_import", "job:run_hmis_import"} <= actors

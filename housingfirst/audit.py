@@ -87,6 +87,8 @@ class AuditedRecords(HistoricalRecords):
 
     def create_historical_record(self, instance, history_type, using=None):
         buffer = _buffer.get()
+        if buffer is not None and not buffer.keep:
+            return  # a dry run: rolled back whole
         if buffer is not None and not self.history_model_of(instance)._history_m2m_fields:
             buffer.add(self.unsaved_history_row(instance, history_type, using))
             return
@@ -199,7 +201,7 @@ def buffered_history(*, keep: bool = True, using=None):
     ends (or by ``buffer.flush()``), inside the caller's transaction; an error drops it, with
     the transaction it belonged to. ``keep=False`` writes no history at all: for a dry run,
     which rolls everything back and must not hold the audit chain's lock meanwhile.
-    Models with many-to-many history are written at once, as usual."""
+    With ``keep``, models with many-to-many history are written at once, as usual."""
     buffer = HistoryBuffer(keep=keep)
     token = _buffer.set(buffer)
     try:

@@ -21,6 +21,9 @@ nothing (no write, no history); different values update the record (history reco
 record without a key is new. The source is ``"<ImplementationID>/<SourceID>"``, or
 ``"<ImplementationID>/<SourceName>"`` when the export has no SourceID (ours has none).
 
+Deletions: a row with DateDeleted is not imported (skipped and reported, with its dependants);
+an import never deletes here, so a record imported from it earlier stays, for staff to review.
+
 Nothing half-done: a record that can't be imported (a bad value, a broken reference, a model
 rule, a database constraint) is skipped with its dependants, inside a savepoint, and reported
 with file, line, column and reason. Per file, read = imported + updated + unchanged + skipped;
@@ -789,6 +792,8 @@ class _Import:
                 self.count("Project", "outside")
                 continue
             chosen[project_id] = None
+            if self.deleted("Project", line, row, project_id):
+                continue
             org_id = row.get("OrganizationID", "")
             self.author(row.get("UserID", ""))
             if org_id not in done_organizations and org_id in organizations:
@@ -882,11 +887,15 @@ class _Import:
         self.by_client: dict[str, list[tuple[int, dict]]] = defaultdict(list)
         self.enrollment_ids: set[str] = set()  # every EnrollmentID in the file
         self.chosen_enrollments: set[str] = set()
+        self.deleted_enrollments: set[str] = set()
         for line, row in self.rows("Enrollment"):
             enrollment_id = row.get("EnrollmentID", "")
             self.enrollment_ids.add(enrollment_id)
             if row.get("ProjectID", "") not in self.projects:
                 self.count("Enrollment", "outside")
+                continue
+            if self.deleted("Enrollment", line, row, enrollment_id):
+                self.deleted_enrollments.add(enrollment_id)
                 continue
             self.chosen_enrollments.add(enrollment_id)
             self.by_client[row.get("PersonalID", "")].append((line, row))
@@ -898,7 +907,16 @@ class _Import:
             for line, row in self.rows(name):
                 enrollment_id = row.get("EnrollmentID", "")
                 if enrollment_id in self.chosen_enrollments:
-                    groups[enrollment_id].append((line, row))
+                    if not self.deleted(name, line, row, row.get(CHILD_IDS[name], "")):
+                        groups[enrollment_id].append((line, row))
+                elif enrollment_id in self.deleted_enrollments:
+                    self.skip(
+                        name,
+                        line,
+                        "EnrollmentID",
+                        enrollment_id,
+                        "its enrollment was deleted in the source HMIS",
+                    )
                 elif enrollment_id in self.enrollment_ids:
                     self.count(name, "outside")
                 else:
@@ -910,6 +928,23 @@ class _Import:
                         "refers to an enrollment not in Enrollment.csv",
                     )
             self.children[name] = groups
+
+    def deleted(self, file, line, row, source_id) -> bool:
+        """A row deleted in the source (DateDeleted) is not imported: skipped, and reported.
+        An import never deletes here: a record imported from it before stays, since staff may
+        have added to it, and the report asks for a review."""
+        when = row.get("DateDeleted", "").strip()
+        if not when:
+            return False
+        if (file, source_id) in self.known_keys:
+            reason = (
+                "deleted in the source HMIS; the record imported from it before stays here "
+                "(an import deletes nothing): review it, and delete it here if it should go"
+            )
+        else:
+            reason = "deleted in the source HMIS: not imported"
+        self.skip(file, line, "DateDeleted", when, reason)
+        return True
 
     # Skipping a whole tree -------------------------------------------------------------------
 
@@ -937,6 +972,9 @@ class _Import:
             group = self.by_client.pop(personal_id, None)
             if group is None:
                 self.count("Client", "outside")
+                continue
+            if self.deleted("Client", line, row, personal_id):
+                self.skip_client_tree(personal_id, group, reason="deleted in the source HMIS")
                 continue
             batch.append((line, row, personal_id, group))
             if len(batch) == BATCH_CLIENTS:

@@ -145,3 +145,32 @@ def test_zip_layout_with_a_folder_is_still_read(tmp_path):
     assert zipfile.is_zipfile(path)
     report = import_zip(path)
     assert report.refused is None and report.files["Client.csv"].imported == 2
+
+
+def test_a_client_deleted_in_the_source_is_not_imported_nor_anything_under_them(tmp_path):
+    files = good_files()
+    files["Client"][1]["DateDeleted"] = "2025-03-01 10:00:00"  # Lily
+    report = run(tmp_path, files)
+    skip = next(s for s in report.skips if s.file == "Client.csv")
+    assert (skip.column, skip.value) == ("DateDeleted", "2025-03-01 10:00:00")
+    assert skip.reason == "deleted in the source HMIS: not imported"
+    assert any(s.file == "Enrollment.csv" and "deleted in the source" in s.reason
+               for s in report.skips)  # fmt: skip
+    assert list(Client.objects.values_list("first_name", flat=True)) == ["Rosa"]
+    assert counts_add_up(report)
+
+
+def test_a_deleted_answer_or_enrollment_is_skipped_with_what_depends_on_it(tmp_path):
+    files = good_files()
+    files["HealthAndDV"][0]["DateDeleted"] = "2025-03-01 10:00:00"
+    report = run(tmp_path, files)
+    assert report.files["HealthAndDV.csv"].skipped == 1
+    assert report.files["Disabilities.csv"].imported == 1
+    files["Enrollment"][0]["DateDeleted"] = "2025-03-02 10:00:00"
+    report = run(tmp_path, files, name="later.zip")
+    reasons = {s.file: s.reason for s in report.skips}
+    assert reasons["Disabilities.csv"] == "its enrollment was deleted in the source HMIS"
+    # Imported before: it stays here, and the report asks for a review.
+    assert "stays here" in reasons["Enrollment.csv"] and "review" in reasons["Enrollment.csv"]
+    assert Enrollment.objects.filter(client__first_name="Rosa").exists()
+    assert counts_add_up(report)

@@ -31,6 +31,15 @@ class SuggestInput(forms.TextInput):
         )
 
 
+def suggestion_text(request, max_length: int) -> str:
+    """The text a suggest endpoint answers for (``?q=``), trimmed; empty when no field would
+    take it (too long, a NUL character), so that a stray request never errors."""
+    try:
+        return forms.CharField(required=False, max_length=max_length).clean(request.GET.get("q"))
+    except ValidationError:
+        return ""
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 

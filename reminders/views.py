@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from housingfirst.forms import suggestion_text
 from housingfirst.redirects import safe_next_url
 from housingfirst.roles import Role, is_role, role_required
 from housingfirst.undo import UNDO_MINUTES, UndoRefused
@@ -109,7 +110,7 @@ def clients_suggest(request):
     """The client filter's suggestions for ``?q=`` (JSON, a few): by record number or name,
     among the clients the person's own reminders are for, as the filter itself."""
     scope = Reminder.objects.visible_to(request.user).pending_clients()
-    text = request.GET.get("q", "").strip()[:200]
+    text = suggestion_text(request, max_length=200)
     number = client_number(text)
     matches = scope.filter(pk=number) if number is not None else scope.named(text)
     clients = matches.order_by("last_name", "first_name", "pk")[:SUGGESTION_LIMIT]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..access_log import log_access, log_access_many
+from ..forms import suggestion_text
 from ..history import change_entries, record_type_name
 from ..models import AccessLogEntry
 from ..people import people_matching, person_suggestion
@@ -88,7 +89,7 @@ def access_log(request):
 @role_required(*AUDIT_ROLES)
 def people_suggest(request):
     """Staff accounts matching ``?q=``, for the person filter's suggestions (JSON, a few)."""
-    people = people_matching(request.GET.get("q", "")[:150])[:SUGGESTION_LIMIT]
+    people = people_matching(suggestion_text(request, max_length=150))[:SUGGESTION_LIMIT]
     return JsonResponse({"results": [person_suggestion(person) for person in people]})
 
 

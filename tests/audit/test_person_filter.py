@@ -144,3 +144,8 @@ def test_suggestions_are_for_auditors_and_administrators(program, login, who, st
 def test_signed_out_visitors_get_no_suggestions(client, program):
     response = client.get(SUGGEST, {"q": "sup"})
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b", "x" * 300])
+def test_odd_text_gets_no_suggestions_and_no_error(program, login, q):
+    assert login(program.auditor).get(SUGGEST, {"q": q}).json() == {"results": []}

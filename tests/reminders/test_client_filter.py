@@ -180,3 +180,8 @@ def test_filtering_by_name_takes_the_same_queries_for_few_or_many_clients(
     response = signed_in.get(LIST, {"client": "Extra"})
     assert len({reminder.client_id for reminder in response.context["upcoming"]}) == 13
     assert "every client matching “Extra” (more than 10" in response.content.decode()
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b", "x" * 300])
+def test_odd_text_gets_no_suggestions_and_no_error(program, login, q):
+    assert login(program.supervisor).get(SUGGEST, {"q": q}).json() == {"results": []}

@@ -189,9 +189,9 @@ def main():
     cases = [
         ("page 1", {}, None, changelog.Filters()),
         ("deep page (90% down)", {"before": deep}, deep, changelog.Filters()),
-        ("filter: person", {"person": staff[3].pk}, None, changelog.Filters(person=staff[3])),
+        ("filter: person", {"person": staff[3].pk}, None, changelog.Filters(people=[staff[3]])),
         ("filter: person, deep", {"person": staff[3].pk, "before": deep}, deep,
-         changelog.Filters(person=staff[3])),
+         changelog.Filters(people=[staff[3]])),
         ("filter: client", {"client": str(some_client.pk)}, None,
          changelog.Filters(client_ids=[some_client.pk])),
         ("filter: type + kind", {"record_type": "clients.client", "kind": "created"}, None,

@@ -1,7 +1,9 @@
-"""Form pieces every app uses: native date inputs and optimistic locking."""
+"""Form pieces every app uses: native date inputs, search fields with suggestions and
+optimistic locking."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse_lazy
 
 from .versioning import Merge, StaleEdit, current_version, three_way_merge
 
@@ -11,6 +13,31 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class SuggestInput(forms.TextInput):
+    """A text search field whose suggestions come, as you type, from a JSON endpoint
+    (``static/js/suggestions.js`` fills a ``<datalist>``). The page never lists every choice,
+    so it stays small at any size; without the script it is a plain text field."""
+
+    def __init__(self, url_name: str, attrs=None):
+        super().__init__(
+            attrs={
+                "data-suggest-url": reverse_lazy(url_name),
+                "autocomplete": "off",
+                "spellcheck": "false",
+                **(attrs or {}),
+            }
+        )
+
+
+def suggestion_text(request, max_length: int) -> str:
+    """The text a suggest endpoint answers for (``?q=``), trimmed; empty when no field would
+    take it (too long, a NUL character), so that a stray request never errors."""
+    try:
+        return forms.CharField(required=False, max_length=max_length).clean(request.GET.get("q"))
+    except ValidationError:
+        return ""
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -1,19 +1,26 @@
+import re
 from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clients.models import Client
-from housingfirst.forms import DateInput
+from housingfirst.forms import DateInput, SuggestInput
 
 from . import services
 from .models import Kind
 
+NAMED_CLIENTS_LIMIT = 10
+
 
 class ReminderFilterForm(forms.Form):
-    client = forms.ModelChoiceField(
-        queryset=Client.objects.none(), required=False, empty_label="All clients"
+    # A text field, not a list of every client: a supervisor's page stays small at any size.
+    client = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Client (name or number)",
+        help_text="Leave empty for every client. Part of a name finds every client it matches.",
+        widget=SuggestInput("reminders:clients_suggest"),
     )
     kind = forms.ChoiceField(
         label="What", choices=[("", "Every kind"), *Kind.choices], required=False
@@ -21,17 +28,69 @@ class ReminderFilterForm(forms.Form):
 
     def __init__(self, *args, reminders=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only clients that have something pending for this person (one query).
-        self.fields["client"].queryset = Client.objects.filter(
-            pk__in=reminders.pending().values("client_id")
-        ).order_by("last_name", "first_name", "pk")
+        # Only clients that have something pending for this person: the scope of the filter
+        # and of its suggestions (``clients_suggest``).
+        self.client_scope = reminders.pending_clients()
+        self.clients, self.client_description = None, ""
+
+    def clean_client(self):
+        """The clients to show: ``self.clients`` (None: all; a list, or a queryset when too many
+        match to name them), and ``self.client_description``, a sentence for the page.
+
+        A number (``12``, ``#12``, or a suggestion's ``Name (#12)``) is one client: links
+        from when this was a list (``?client=12``) keep working. Other text is a name: every
+        client it matches, named on the page.
+        """
+        text = self.cleaned_data["client"].strip()
+        if not text:
+            return text
+        number = client_number(text)
+        if number is not None:
+            client = self.client_scope.filter(pk=number).first()
+            if client is None:
+                # The same answer whether the client exists or not: nothing out of scope shows.
+                raise ValidationError(f"You have no pending reminders for client #{number}.")
+            self.clients = [client]
+            name = f"{client.display_name} (#{client.pk})"
+            self.client_description = f"Showing the reminders of {name}."
+            return text
+        named = self.client_scope.named(text)
+        matches = list(named.order_by("last_name", "first_name", "pk")[: NAMED_CLIENTS_LIMIT + 1])
+        if len(matches) > NAMED_CLIENTS_LIMIT:
+            self.clients = named
+            self.client_description = (
+                f"Showing the reminders of every client matching “{text}” (more than "
+                f"{NAMED_CLIENTS_LIMIT}: type more of the name, or pick a suggestion, to narrow)."
+            )
+        elif matches:
+            self.clients = matches
+            names = ", ".join(f"{client.display_name} (#{client.pk})" for client in matches)
+            if len(matches) > 1:
+                names = f"the {len(matches)} clients matching “{text}”: {names}"
+            self.client_description = f"Showing the reminders of {names}."
+        else:
+            self.clients = []
+            self.client_description = f"No client you have pending reminders for matches “{text}”."
+        return text
 
     def filter(self, reminders):
-        if self.cleaned_data.get("client"):
-            reminders = reminders.filter(client=self.cleaned_data["client"])
+        if self.clients is not None:
+            reminders = reminders.filter(client__in=self.clients)
         if self.cleaned_data.get("kind"):
             reminders = reminders.filter(kind=self.cleaned_data["kind"])
         return reminders
+
+
+def client_number(text: str) -> int | None:
+    """The record number in ``12``, ``#12`` or ``Rosa Parker (#12)``; None for a name."""
+    match = re.fullmatch(r"#?([0-9]{1,18})", text) or re.fullmatch(r".*\(#([0-9]{1,18})\)", text)
+    return int(match.group(1)) if match else None
+
+
+def client_suggestion(client) -> dict:
+    """One entry of the suggestion list: what fills the field, name and number."""
+    value = f"{client.display_name} (#{client.pk})"
+    return {"value": value, "label": value}
 
 
 # The one-tap choices of the snooze page: (value of the button, label, days from today).

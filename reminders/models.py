@@ -112,6 +112,11 @@ class ReminderQuerySet(models.QuerySet):
             | Q(state=Reminder.State.DONE, closed_by=user, closed_at__gte=since)
         )
 
+    def pending_clients(self):
+        """The clients these reminders have something pending for (the client filter's scope:
+        for ``visible_to(user)``, never a client outside the person's own scope)."""
+        return Client.objects.filter(pk__in=self.pending().values("client_id"))
+
     def with_acts_on(self):
         """Annotate ``acts_on``: the due date, or the snooze date while snoozed."""
         return self.annotate(

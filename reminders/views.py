@@ -11,22 +11,25 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from housingfirst.forms import suggestion_text
 from housingfirst.redirects import safe_next_url
 from housingfirst.roles import Role, is_role, role_required
 from housingfirst.undo import UNDO_MINUTES, UndoRefused
 
 from . import services
-from .forms import ReminderFilterForm, SnoozeForm
+from .forms import ReminderFilterForm, SnoozeForm, client_number, client_suggestion
 from .models import Reminder
 
 REMINDER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
 LIST_LIMIT = 300
 CLIENT_PAGE_LIMIT = 20
 HOME_PAGE_LIMIT = 20
+SUGGESTION_LIMIT = 10
 
 
 def _with_subjects(reminders):
@@ -99,6 +102,19 @@ def reminder_list(request):
             **sections(rows[:LIST_LIMIT], today),
         },
     )
+
+
+@require_GET
+@role_required(*REMINDER_ROLES)
+def clients_suggest(request):
+    """The client filter's suggestions for ``?q=`` (JSON, a few): by record number or name,
+    among the clients the person's own reminders are for, as the filter itself."""
+    scope = Reminder.objects.visible_to(request.user).pending_clients()
+    text = suggestion_text(request, max_length=200)
+    number = client_number(text)
+    matches = scope.filter(pk=number) if number is not None else scope.named(text)
+    clients = matches.order_by("last_name", "first_name", "pk")[:SUGGESTION_LIMIT]
+    return JsonResponse({"results": [client_suggestion(client) for client in clients]})
 
 
 def _reminder_for(request, reminder_id) -> Reminder:

@@ -36,7 +36,8 @@ MAX_ID = 2**63 - 1
 class Filters:
     """What an auditor narrowed a log to; every field optional and combinable."""
 
-    person: object = None
+    people: list | None = None  # None: anyone; []: no one matched person_text
+    person_text: str = ""
     model: type | None = None
     client_ids: list[int] | None = None  # None: any client; []: no client matched
     client_description: str = ""
@@ -46,8 +47,9 @@ class Filters:
 
     def describe(self) -> str:
         parts = []
-        if self.person is not None:
-            parts.append(f"person={self.person.get_username()}")
+        if self.people is not None:
+            usernames = ",".join(person.get_username() for person in self.people)
+            parts.append(f"person={usernames or f'none matching {self.person_text!r}'}")
         if self.model is not None:
             parts.append(f"record type={self.model._meta.label_lower}")
         if self.client_ids is not None:
@@ -60,11 +62,20 @@ class Filters:
             parts.append(f"kind={self.kind}")
         return ", ".join(parts) or "no filter"
 
+    def people_description(self) -> str:
+        """Who the person filter picked, in words: one name, several, or none."""
+        if not self.people:
+            return f"no one matching “{self.person_text}”"
+        names = ", ".join(person_name(person) for person in self.people)
+        if len(self.people) == 1:
+            return names
+        return f"{len(self.people)} people matching “{self.person_text}”: {names}"
+
     def summary(self) -> str:
         """The filters in words, for the page (e.g. "Staff account · changed · from 2026-01-01")."""
         parts = []
-        if self.person is not None:
-            parts.append(person_name(self.person))
+        if self.people is not None:
+            parts.append(self.people_description())
         if self.model is not None:
             parts.append(record_type_name(self.model))
         if self.client_ids is not None:
@@ -83,8 +94,8 @@ def _day_start(day: date) -> datetime:
 
 
 def _common_filters(queryset, filters: Filters, *, when: str, kind_column: str, kind: str):
-    if filters.person is not None:
-        queryset = queryset.filter(user=filters.person)
+    if filters.people is not None:
+        queryset = queryset.filter(user__in=filters.people)
     if filters.model is not None:
         queryset = queryset.filter(content_type=ContentType.objects.get_for_model(filters.model))
     if filters.client_ids is not None:

@@ -3,27 +3,26 @@
 import re
 
 from django import forms
-from django.contrib.auth import get_user_model
-from guardian.conf import settings as guardian_settings
 
-from ..forms import DateInput
+from ..forms import DateInput, SuggestInput
 from ..history import record_type_name
 from ..models import AccessLogEntry
+from ..people import people_matching, staff_accounts
 from . import registry
 from .changelog import Filters
 
 MATCHING_CLIENTS_LIMIT = 20
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        name = user.get_full_name()
-        return f"{name} ({user.get_username()})" if name else user.get_username()
+MATCHING_PEOPLE_LIMIT = 20
 
 
 class AuditFilterForm(forms.Form):
-    person = PersonChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"
+    # A text field, not a list of every account: the page stays small however many there are.
+    person = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Person (name or user name)",
+        help_text="Leave empty for anyone. Part of a name finds everyone it matches.",
+        widget=SuggestInput("audit:people_suggest"),
     )
     record_type = forms.ChoiceField(required=False)
     client = forms.CharField(required=False, max_length=100, label="Client (name or number)")
@@ -34,17 +33,41 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Everyone who can act, never django-guardian's stand-in for signed-out visitors.
-        self.fields["person"].queryset = (
-            get_user_model()
-            .objects.exclude(username=guardian_settings.ANONYMOUS_USER_NAME)
-            .order_by("first_name", "last_name", "username")
-        )
         types = sorted(
             ((m._meta.label_lower, record_type_name(m)) for m in registry.audited_models()),
             key=lambda choice: choice[1],
         )
         self.fields["record_type"].choices = [("", "Any record"), *types]
+
+    def clean_person(self):
+        """Who the log is narrowed to: ``self.people`` (None: anyone; []: no one matched).
+
+        A number is an account's id (links made when this was a list: ``?person=5``); a user
+        name picks that one account (what a suggestion fills in); other text picks everyone
+        whose names contain it, and the page names them.
+        """
+        text = self.cleaned_data["person"].strip()
+        self.people, self.person_text = None, text
+        if not text:
+            return text
+        if re.fullmatch(r"[0-9]{1,18}", text):
+            account = staff_accounts().filter(pk=int(text)).first()
+            account = account or staff_accounts().filter(username__iexact=text).first()
+            if account is None:
+                raise forms.ValidationError(f"No staff account has the number {text}.")
+            self.people = [account]
+            return text
+        account = staff_accounts().filter(username__iexact=text).first()
+        if account is not None:
+            self.people = [account]
+            return text
+        matches = list(people_matching(text)[: MATCHING_PEOPLE_LIMIT + 1])
+        if len(matches) > MATCHING_PEOPLE_LIMIT:
+            raise forms.ValidationError(
+                f"More than {MATCHING_PEOPLE_LIMIT} people match “{text}”: type more of the name."
+            )
+        self.people = matches
+        return text
 
     def clean_client(self):
         Client = registry.client_model()
@@ -94,7 +117,8 @@ class AuditFilterForm(forms.Form):
             return None
         data = self.cleaned_data
         return Filters(
-            person=data["person"],
+            people=self.people,
+            person_text=self.person_text,
             model=registry.audited_model(data["record_type"]) if data["record_type"] else None,
             client_ids=self.client_ids,
             client_description=self.client_description,

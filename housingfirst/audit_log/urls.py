@@ -9,5 +9,6 @@ urlpatterns = [
     path("export/", views.change_log_export, name="change_log_export"),
     path("records/<str:model_label>/<str:object_id>/", views.record_history, name="record"),
     path("access/", views.access_log, name="access_log"),
+    path("people/suggest/", views.people_suggest, name="people_suggest"),
     path("access/export/", views.access_log_export, name="access_log_export"),
 ]

@@ -8,20 +8,23 @@ filter used before the first byte is sent.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..access_log import log_access, log_access_many
+from ..forms import suggestion_text
 from ..history import change_entries, record_type_name
 from ..models import AccessLogEntry
+from ..people import people_matching, person_suggestion
 from ..roles import Role, role_required
 from . import changelog, registry, verification
 from .forms import AccessLogFilterForm, ChangeLogFilterForm
 
 AUDIT_ROLES = (Role.AUDITOR, Role.ADMINISTRATOR)
 CURSOR_PARAMETERS = ("before", "after")
+SUGGESTION_LIMIT = 10
 
 
 def _filter_query(request) -> str:
@@ -80,6 +83,14 @@ def access_log(request):
         "audit/access_log.html",
         {"form": form, "page": page, "query": _filter_query(request)},
     )
+
+
+@require_GET
+@role_required(*AUDIT_ROLES)
+def people_suggest(request):
+    """Staff accounts matching ``?q=``, for the person filter's suggestions (JSON, a few)."""
+    people = people_matching(suggestion_text(request, max_length=150))[:SUGGESTION_LIMIT]
+    return JsonResponse({"results": [person_suggestion(person) for person in people]})
 
 
 def _log_export(request, what: str, filters: changelog.Filters) -> None:

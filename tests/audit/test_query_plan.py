@@ -84,7 +84,7 @@ def test_first_deep_and_filtered_change_log_pages_use_indexes(many_links):
     cursor = changelog.encode_cursor(deep.history_date, deep.pk)
     assert_index_scan(plan(links, "history_date", before=cursor), "changelog_newest_first")
 
-    by_person = changelog.change_log_links(changelog.Filters(person=many_links.supervisor))
+    by_person = changelog.change_log_links(changelog.Filters(people=[many_links.supervisor]))
     assert_index_backed(plan(by_person, "history_date"))
     by_client = changelog.change_log_links(changelog.Filters(client_ids=[7]))
     assert_index_backed(plan(by_client, "history_date", before=cursor), "changelog_by_client")
@@ -95,7 +95,7 @@ def test_first_deep_and_filtered_change_log_pages_use_indexes(many_links):
 def test_access_log_pages_use_indexes(many_links):
     entries = changelog.access_log_entries(changelog.Filters())
     assert_index_scan(plan(entries, "occurred_at"), "accesslog_newest_first")
-    by_person = changelog.access_log_entries(changelog.Filters(person=many_links.supervisor))
+    by_person = changelog.access_log_entries(changelog.Filters(people=[many_links.supervisor]))
     assert_index_backed(plan(by_person, "occurred_at"))
     by_client = changelog.access_log_entries(changelog.Filters(client_ids=[many_links.client.pk]))
     assert_index_backed(plan(by_client, "occurred_at"))

@@ -16,6 +16,7 @@ from enrollments.models import (
 )
 from hmis.importer import COMMAND, DUPLICATE_REASON
 from hmis.models import SourceKey
+from housingfirst.audit_log import chain
 from placements.models import Placement
 from tests.factories import ClientFactory, UserFactory
 from tests.hmis import zips
@@ -73,6 +74,15 @@ def test_a_small_export_comes_in_whole(tmp_path):
     assert history.history_actor == COMMAND and history.history_user == admin
     assert history.history_change_reason == f"Imported from HMIS export {zips.EXPORT_ID}"
     assert Enrollment.history.filter(history_change_reason__startswith="Imported").count() == 2
+    # Rows written in bulk at a batch's end (answers) name the same, and are sealed.
+    for model in (Assessment, DisabilityAnswer, DomesticViolenceAnswer, Placement):
+        row = model.history.get()
+        assert (row.history_actor, row.history_user, row.history_change_reason) == (
+            COMMAND,
+            admin,
+            f"Imported from HMIS export {zips.EXPORT_ID}",
+        ), model
+    assert chain.verify_history_chain().ok
 
 
 def test_authors_become_inactive_accounts_that_cannot_sign_in(tmp_path):

@@ -283,8 +283,12 @@ class ClientQuerySet(models.QuerySet):
         from .forms import parse_search_date
 
         names = name_condition(query)
-        former_names = self.model.history.filter(names).values("id")
-        condition = names | Q(pk__in=former_names)
+        # One list of ids, named so now or formerly, rather than ``names | pk__in=former``:
+        # PostgreSQL cannot answer an OR with a subquery from an index, and would read every
+        # client; each half of the union is a trigram index look-up (migration 0010).
+        named_ids = self.model.objects.filter(names).order_by().values("pk")
+        former_ids = self.model.history.filter(names).order_by().values("id")
+        condition = Q(pk__in=named_ids.union(former_ids))
         birth_date = parse_search_date(query)
         if birth_date:
             condition |= Q(date_of_birth=birth_date)
@@ -427,6 +431,8 @@ class Client(VersionedModel):
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
+        # On PostgreSQL the names also have trigram indexes (the duplicate check's, migration
+        # 0005; the search's, 0010), created in SQL there: SQLite cannot build them.
         indexes = [
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["date_of_birth"]),

@@ -22,17 +22,7 @@ from tests.factories import ClientFactory, UserFactory
 from tests.hmis import zips
 from tests.hmis.importing import counts_add_up, good_files, history_rows, run
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return date(2026, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def _frozen(clock):
-    return clock
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_import_day")]
 
 
 def test_a_small_export_comes_in_whole(tmp_path):

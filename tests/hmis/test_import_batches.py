@@ -2,8 +2,6 @@
 batch's end; a batch the database refuses runs again client by client, so only the refused
 record is skipped; a dry run never touches the audit chain."""
 
-from datetime import date
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,17 +14,7 @@ from housingfirst.audit_log import chain
 from housingfirst.models import AuditChainHead
 from tests.hmis.importing import counts_add_up, good_files, history_rows, run
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return date(2026, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def _frozen(clock):
-    return clock
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_import_day")]
 
 
 def test_a_batch_the_database_refuses_runs_again_and_skips_only_the_refused_record(tmp_path):

@@ -11,17 +11,7 @@ from tests.factories import ClientFactory
 from tests.hmis import zips
 from tests.hmis.importing import good_files
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return date(2026, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def _frozen(clock):
-    return clock
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_import_day")]
 
 
 def test_a_refused_zip_exits_1(tmp_path, capsys):

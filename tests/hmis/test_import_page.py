@@ -21,26 +21,12 @@ from hmis.models import HmisImport
 from housingfirst.models import AccessLogEntry
 from tests.factories import UserFactory
 
-from .fake_importer import DuplicateCandidate, FakeImporter, Skip
+from .fake_importer import DuplicateCandidate, Skip
 from .zips import zip_of
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/hmis/import/"
-
-
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.HMIS_IMPORT_DIR = tmp_path / "hmis-imports"
-    return settings.HMIS_IMPORT_DIR
-
-
-@pytest.fixture
-def importer(monkeypatch):
-    """The fake import core; set its answers with ``importer.__init__(...)``-style kwargs."""
-    fake = FakeImporter()
-    monkeypatch.setattr("hmis.import_jobs.import_zip_file", fake)
-    return fake
 
 
 def pair(program, personal_id="C1", client=None):

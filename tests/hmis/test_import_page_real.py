@@ -25,12 +25,6 @@ def today():
     return date(2026, 1, 15)  # after every date of the minimal zip (its exit among them)
 
 
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.HMIS_IMPORT_DIR = tmp_path / "hmis-imports"
-    return settings.HMIS_IMPORT_DIR
-
-
 def test_the_page_dry_runs_then_imports_with_the_administrators_choice(
     program, login, queued, clock
 ):

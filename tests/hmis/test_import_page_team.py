@@ -14,25 +14,11 @@ from hmis.forms import NO_TEAM_YET, ImportUploadForm
 from hmis.models import HmisImport
 from tests.factories import TeamFactory
 
-from .fake_importer import FakeImporter
 from .test_import_page import PAGE, a_zip, detail
 
 pytestmark = pytest.mark.django_db
 
 LABEL = "Team whose intake queue the new clients join"
-
-
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.HMIS_IMPORT_DIR = tmp_path / "hmis-imports"
-    return settings.HMIS_IMPORT_DIR
-
-
-@pytest.fixture
-def importer(monkeypatch):
-    fake = FakeImporter()
-    monkeypatch.setattr("hmis.import_jobs.import_zip_file", fake)
-    return fake
 
 
 def options_of(importer) -> list[dict]:

@@ -1,7 +1,6 @@
 """Zips the import refuses, with a clear message and nothing written; and each skip reason."""
 
 import zipfile
-from datetime import date
 
 import pytest
 
@@ -11,17 +10,7 @@ from hmis.importer import import_zip, refusal
 from tests.hmis import zips
 from tests.hmis.importing import counts_add_up, good_files, history_rows, run
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return date(2026, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def _frozen(clock):
-    return clock
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_import_day")]
 
 
 def _refused(tmp_path, files=None, **options) -> str:

@@ -66,6 +66,7 @@ from enrollments.models import (
 )
 from housingfirst.audit import acting_as, buffered_history, change_reason
 from housingfirst.transactions import writing
+from placements import state as housing_state
 from placements.destinations import Destination, DestinationGroup, destination_group
 from placements.models import Placement
 
@@ -532,11 +533,15 @@ class _Import:
     def batch(self):
         """One transaction for a batch of clients (each still in its own savepoint): their
         history rows are written and sealed together, and their new source keys inserted
-        together, at its end."""
+        together, at its end, as are the housing read model's rows of its clients."""
         layer = _Layer()
         self.layers.append(layer)
         try:
-            with self.transaction(), buffered_history(keep=not self.dry_run) as buffer:
+            with (
+                self.transaction(),
+                buffered_history(keep=not self.dry_run) as buffer,
+                housing_state.refreshed_at_end(),
+            ):
                 self.buffer, self.batch_layer = buffer, layer
                 yield
                 self.insert_records(layer)

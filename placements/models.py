@@ -402,3 +402,53 @@ class Contact(VersionedModel):
     def clean(self):
         if self.occurred_at and self.occurred_at > timezone.now() + FUTURE_CONTACT_TOLERANCE:
             raise ValidationError({"occurred_at": "A contact cannot be in the future."})
+
+
+class HousingStatus(models.TextChoices):
+    """Where a client stands today, from their placements."""
+
+    NO_PLACEMENT = "none", "No placement yet"
+    SEARCHING = "searching", "Searching for housing"
+    HOUSED = "housed", "Housed"
+    LEFT_HOUSING = "exited", "Left housing"
+
+
+class HousingState(models.Model):
+    """The read model of one client's housing: what every caseload page, count and reminder
+    rule reads instead of recomputing it from placements and contacts for each client.
+
+    Derived, never edited: ``placements.state`` rewrites a client's row from their placements
+    and contacts in the same transaction as any change to them, and the hourly sweep
+    recomputes every row and reports the ones it had to correct. It holds no history of its
+    own; the placements and contacts it is computed from have theirs.
+    """
+
+    client = models.OneToOneField(
+        "clients.Client", on_delete=models.CASCADE, primary_key=True, related_name="housing_state"
+    )
+    status = models.CharField(max_length=10, choices=HousingStatus.choices)
+    current_placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Move-in date of the open placement, when the client lives in it.
+    housed_since = models.DateField(null=True, blank=True)
+    placements_moved_in = models.PositiveIntegerField(default=0)
+    # Days lived in the placements that have ended (the open one counts from housed_since).
+    days_housed_closed = models.IntegerField(default=0)
+    # The latest move-in or exit date of any placement: before it, days housed are
+    # computed from the placements themselves (a date recorded ahead of the day asked about).
+    settled_on = models.DateField(null=True, blank=True)
+    # When the client was last reached, by any kind of contact.
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    # Local date of the latest contact that counts as a visit (VISIT_SCHEDULE_CONTACT_KINDS)
+    # since the current move-in.
+    last_visit_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status"], name="housing_state_status"),
+            models.Index(fields=["last_contact_at"], name="housing_state_last_contact"),
+        ]
+
+    def __str__(self):
+        return f"Housing state of client #{self.client_id}: {self.status}"

@@ -31,20 +31,11 @@ from clients.access import can_change_clients
 from housingfirst.people import person_name
 from housingfirst.roles import Role, role_of
 
-from .expressions import AddMonths
-from .models import Contact, Placement, housed_days_expression
+from .expressions import AddMonths, DaysBetween
+from .models import Contact, HousingStatus, Placement, housed_days_expression
 from .visits import VisitRhythm, next_visit_due
 
 CLIENT_PAGE_TIMELINE_LENGTH = 10
-
-
-class HousingStatus(models.TextChoices):
-    """Where a client stands today, from their placements."""
-
-    NO_PLACEMENT = "none", "No placement yet"
-    SEARCHING = "searching", "Searching for housing"
-    HOUSED = "housed", "Housed"
-    LEFT_HOUSING = "exited", "Left housing"
 
 
 def housing_status(placements: list[Placement]) -> HousingStatus:
@@ -281,31 +272,41 @@ def with_housing_stability(clients: QuerySet, *, as_of: date | None = None) -> Q
     - ``housed_since``: move-in date of the current placement (None unless housed)
     - ``days_housed``: days housed across all placements up to ``as_of`` (default today)
     - ``placements_moved_in``: how many placements the client has lived in (2+ = rehoused)
+
+    Read from the housing read model (``HousingState``, one joined row per client). Days
+    housed are the ended tenancies' days plus the current one's so far; for a client with a
+    move-in or exit dated after ``as_of``, they are summed from the placements themselves.
     """
     as_of = as_of or timezone.localdate()
-    placements = Placement.objects.filter(client=OuterRef("pk"))
-    days = (
-        placements.moved_in()
+    summed = (
+        Placement.objects.filter(client=OuterRef("pk"))
+        .moved_in()
         .filter(move_in_date__lte=as_of)
         .order_by()
         .values("client")
         .annotate(total=Sum(housed_days_expression(as_of)))
         .values("total")
     )
-    moved_in = placements.moved_in().order_by().values("client").annotate(n=Count("pk")).values("n")
+    state = "housing_state__"
+    current_days = Coalesce(
+        DaysBetween(Value(as_of, output_field=DateField()), F(f"{state}housed_since")), 0
+    )
     return clients.annotate(
-        housing_status=Case(
-            When(Exists(placements.housed()), then=Value(HousingStatus.HOUSED)),
-            When(Exists(placements.searching()), then=Value(HousingStatus.SEARCHING)),
-            When(Exists(placements), then=Value(HousingStatus.LEFT_HOUSING)),
-            default=Value(HousingStatus.NO_PLACEMENT),
+        housing_status=Coalesce(
+            F(f"{state}status"),
+            Value(HousingStatus.NO_PLACEMENT),
             output_field=models.CharField(),
         ),
-        housed_since=Subquery(
-            placements.housed().values("move_in_date")[:1], output_field=DateField()
+        housed_since=F(f"{state}housed_since"),
+        days_housed=Case(
+            When(
+                **{f"{state}settled_on__gt": as_of},
+                then=Coalesce(Subquery(summed, output_field=IntegerField()), 0),
+            ),
+            default=Coalesce(F(f"{state}days_housed_closed"), 0) + current_days,
+            output_field=IntegerField(),
         ),
-        days_housed=Coalesce(Subquery(days, output_field=IntegerField()), 0),
-        placements_moved_in=Coalesce(Subquery(moved_in, output_field=IntegerField()), 0),
+        placements_moved_in=Coalesce(F(f"{state}placements_moved_in"), 0),
     )
 
 

@@ -32,7 +32,7 @@ from django.db.models import Case, DateField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from .expressions import AddDays
-from .models import Contact, Placement
+from .models import Contact
 
 WEEK = 7
 
@@ -81,6 +81,21 @@ def next_visit_due(
     return reference + timedelta(days=rhythm.monthly_days)
 
 
+def latest_visit_day(contact_kinds) -> Subquery:
+    """For a Client queryset annotated with ``housed_since``: the local date of the latest
+    contact of these kinds on or after that move-in (None without one)."""
+    visits = (
+        Contact.objects.filter(
+            client=OuterRef("pk"),
+            kind__in=contact_kinds,
+            occurred_at__date__gte=OuterRef("housed_since"),
+        )
+        .order_by("-occurred_at")
+        .annotate(day=TruncDate("occurred_at"))
+    )
+    return Subquery(visits.values("day")[:1], output_field=DateField())
+
+
 def with_visit_schedule(clients: QuerySet, *, rhythm: VisitRhythm | None = None) -> QuerySet:
     """Annotate a Client queryset with the visit schedule, computed in SQL:
 
@@ -89,24 +104,23 @@ def with_visit_schedule(clients: QuerySet, *, rhythm: VisitRhythm | None = None)
     - ``last_contact_at``: when the client was last reached, by any kind of contact, ever
     - ``next_visit_due``: the same date ``next_visit_due`` gives (None unless housed)
 
+    The dates come from the housing read model (``HousingState``, one joined row per client);
+    only the rhythm's arithmetic is done here. A rhythm counting other contact kinds than the
+    program's setting finds the last visit among the contacts themselves.
+
     Example: ``with_visit_schedule(clients).filter(next_visit_due__lte=today)``.
     """
     rhythm = rhythm or VisitRhythm.from_settings()
-    housed = Placement.objects.housed().filter(client=OuterRef("pk"))
-    visits = (
-        Contact.objects.filter(
-            client=OuterRef("pk"),
-            kind__in=rhythm.contact_kinds,
-            occurred_at__date__gte=OuterRef("housed_since"),
-        )
-        .order_by("-occurred_at")
-        .annotate(day=TruncDate("occurred_at"))
+    clients = clients.annotate(
+        housed_since=F("housing_state__housed_since"),
+        last_contact_at=F("housing_state__last_contact_at"),
     )
-    reached = Contact.objects.reached().filter(client=OuterRef("pk")).order_by("-occurred_at")
+    if set(rhythm.contact_kinds) == set(settings.VISIT_SCHEDULE_CONTACT_KINDS):
+        last_visit_on = F("housing_state__last_visit_on")
+    else:
+        last_visit_on = latest_visit_day(rhythm.contact_kinds)
     return clients.annotate(
-        housed_since=Subquery(housed.values("move_in_date")[:1], output_field=DateField()),
-        last_visit_on=Subquery(visits.values("day")[:1], output_field=DateField()),
-        last_contact_at=Subquery(reached.values("occurred_at")[:1]),
+        last_visit_on=last_visit_on,
         visit_reference=Coalesce("last_visit_on", "housed_since", output_field=DateField()),
         next_visit_due=Case(
             When(housed_since__isnull=True, then=None),

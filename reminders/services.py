@@ -25,7 +25,7 @@ that change's transaction:
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -52,6 +52,7 @@ from housingfirst.jobs import enqueue_on_commit
 from housingfirst.transactions import writing
 from housingfirst.undo import UndoRefused
 from housingfirst.undo import refusal as undo_refusal
+from placements import state as housing_state
 
 from . import rules
 from .models import ENROLLMENT_KINDS, REQUESTED_KINDS, DigestSent, Kind, Reminder
@@ -80,6 +81,8 @@ class GenerationReport:
     created: int = 0
     resolved: int = 0
     moved: int = 0
+    # Clients whose housing read model (placements.HousingState) the sweep had to correct.
+    states_corrected: list[int] = field(default_factory=list)
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -89,6 +92,11 @@ class GenerationReport:
         return (
             f"{self.created} created, {self.resolved} resolved, {self.moved} moved "
             f"for {self.clients} clients in {self.batches} batches ({self.seconds:.2f}s)"
+            + (
+                f"; housing state corrected for {len(self.states_corrected)} clients"
+                if self.states_corrected
+                else ""
+            )
         )
 
 
@@ -272,12 +280,23 @@ def reminders_generate(
     resolved (by ``by``, or by the acting job), and moves open ones to the client's current
     case manager. Safe to run twice, or twice at once. With ``kinds`` (and ``create``), only
     reminders of those kinds are made and closed.
+
+    The sweep (no ``client_ids``) first recomputes the housing read model of its clients, which
+    the rules read, and reports any client whose row it had to correct.
     """
     started = time.monotonic()
     today = today or timezone.localdate()
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     thresholds = rules.Thresholds.from_settings()
     report = GenerationReport()
+    if client_ids is None:
+        report.states_corrected = housing_state.reconcile(id_range=id_range)
+        if report.states_corrected:
+            logger.warning(
+                "Housing read model corrected for %s clients: %s",
+                len(report.states_corrected),
+                report.states_corrected[:100],
+            )
     for clients, size in _batches(client_ids, batch_size, id_range):
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             partial = GenerationReport()

@@ -38,6 +38,9 @@ NOT_AUDITED = {
     # it points at, whose history says "Imported from HMIS export <ExportID>"; a "same person"
     # link is recorded on the audited import (hmis.HmisImport decisions).
     "hmis.sourcekey",
+    # The housing read model: derived from placements and contacts (which have their history)
+    # in the same transaction, recomputed by the sweep; nobody edits it.
+    "placements.housingstate",
 }
 
 

@@ -20,6 +20,7 @@ import referrals.demo
 import reminders.demo
 from clients import demo
 from housingfirst.audit import acting_as
+from placements import state as housing_state
 
 # Each app that has demo data offers ``seed(program, large=False)`` in its demo module; they run
 # in this order, each building on what the previous ones made.
@@ -64,7 +65,12 @@ class Command(BaseCommand):
         if clients is not None and clients < 1:
             raise CommandError("--clients must be a positive number.")
         started = time.monotonic()
-        with acting_as(demo.DEMO_ACTOR), transaction.atomic():
+        # Each client's housing read model is written once, at the end.
+        with (
+            acting_as(demo.DEMO_ACTOR),
+            transaction.atomic(),
+            housing_state.refreshed_at_end(),
+        ):
             program = demo.seed_staff()
             demo.seed_clients(program, 30)
             if clients:

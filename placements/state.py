@@ -1,0 +1,251 @@
+"""Keeping the housing read model (``HousingState``) true.
+
+Each client's row is computed from scratch from their placements and contacts (``computed``)
+and written whenever one of those changes, in the same transaction: a receiver of every save
+and delete of a placement or a contact (forms, the admin, imports, a link moving records) marks
+the client, and the row is rewritten at once, or at the end of a ``refreshed_at_end()`` block
+that writes many records (the demo seed, an import batch). ``reconcile`` recomputes every row
+as a safety net (the hourly reminder sweep runs it) and names the clients whose row it had to
+correct: a write that bypassed the model (a raw ``update()``), or a change of
+``VISIT_SCHEDULE_CONTACT_KINDS``.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from clients.models import Client
+
+from .expressions import DaysBetween
+from .models import Contact, HousingState, HousingStatus, Placement
+from .visits import latest_visit_day
+
+BATCH_SIZE = 2000
+
+# The columns a refresh writes, in the order of ``_values``.
+FIELDS = (
+    "status",
+    "current_placement",
+    "housed_since",
+    "placements_moved_in",
+    "days_housed_closed",
+    "settled_on",
+    "last_contact_at",
+    "last_visit_on",
+)
+EMPTY = (HousingStatus.NO_PLACEMENT, None, None, 0, 0, None, None, None)
+
+
+def _per_client(queryset: QuerySet, aggregate) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("client").annotate(value=aggregate).values("value")[:1]
+    )
+
+
+def computed(clients: QuerySet) -> QuerySet:
+    """Clients annotated, from their placements and contacts alone, with every column of
+    their housing state (``state_*`` and ``housed_since``): the definition the read model
+    must always equal."""
+    placements = Placement.objects.filter(client=OuterRef("pk"))
+    moved_in = placements.moved_in()
+    reached = Contact.objects.reached().filter(client=OuterRef("pk")).order_by("-occurred_at")
+    return clients.annotate(
+        state_status=Case(
+            When(Exists(placements.housed()), then=Value(HousingStatus.HOUSED)),
+            When(Exists(placements.searching()), then=Value(HousingStatus.SEARCHING)),
+            When(Exists(placements), then=Value(HousingStatus.LEFT_HOUSING)),
+            default=Value(HousingStatus.NO_PLACEMENT),
+        ),
+        state_current=Subquery(placements.open().values("pk")[:1]),
+        housed_since=Subquery(
+            placements.housed().values("move_in_date")[:1], output_field=DateField()
+        ),
+        state_moved_in=Coalesce(
+            _per_client(moved_in, Count("pk")), Value(0), output_field=IntegerField()
+        ),
+        state_closed_days=Coalesce(
+            _per_client(moved_in.exited(), Sum(DaysBetween(F("exit_date"), F("move_in_date")))),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        state_last_move_in=_per_client(moved_in, Max("move_in_date")),
+        state_last_exit=_per_client(placements.exited(), Max("exit_date")),
+        state_last_contact=Subquery(reached.values("occurred_at")[:1]),
+        state_last_visit=latest_visit_day(settings.VISIT_SCHEDULE_CONTACT_KINDS),
+    )
+
+
+def _values(row: dict) -> tuple:
+    dates = [day for day in (row["state_last_move_in"], row["state_last_exit"]) if day]
+    return (
+        row["state_status"],
+        row["state_current"],
+        row["housed_since"],
+        row["state_moved_in"],
+        row["state_closed_days"],
+        max(dates) if dates else None,
+        row["state_last_contact"],
+        row["state_last_visit"],
+    )
+
+
+def computed_values(client_ids: Iterable[int]) -> dict[int, tuple]:
+    """Client id -> the columns of its state, from scratch (``EMPTY`` for a client with no
+    placement and no contact)."""
+    rows = computed(Client._default_manager.filter(pk__in=list(client_ids)).order_by()).values(
+        "pk",
+        "state_status",
+        "state_current",
+        "housed_since",
+        "state_moved_in",
+        "state_closed_days",
+        "state_last_move_in",
+        "state_last_exit",
+        "state_last_contact",
+        "state_last_visit",
+    )
+    return {row["pk"]: _values(row) for row in rows}
+
+
+def stored_values(client_ids: Iterable[int]) -> dict[int, tuple]:
+    """Client id -> the columns of its stored state (clients without a row are left out)."""
+    rows = HousingState.objects.filter(client_id__in=list(client_ids)).values_list(
+        "client_id", *(f"{name}_id" if name == "current_placement" else name for name in FIELDS)
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _write(values: dict[int, tuple]) -> None:
+    states = [
+        HousingState(
+            client_id=client_id,
+            **{
+                (f"{name}_id" if name == "current_placement" else name): value
+                for name, value in zip(FIELDS, columns, strict=True)
+            },
+        )
+        for client_id, columns in values.items()
+    ]
+    HousingState.objects.bulk_create(
+        states,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["client"],
+        update_fields=list(FIELDS),
+    )
+
+
+def refresh(client_ids: Iterable[int]) -> None:
+    """Rewrite these clients' rows from their placements and contacts."""
+    ids = sorted(set(client_ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        _write(computed_values(ids[start : start + BATCH_SIZE]))
+
+
+def reconcile(*, id_range: tuple[int, int] | None = None) -> list[int]:
+    """Recompute the rows of every client (or of those whose ids are in ``id_range``,
+    inclusive) and correct the ones that differ; returns the ids of the clients corrected.
+
+    Queries grow with the number of batches only.
+    """
+    clients = Client._default_manager.order_by("pk")
+    if id_range is not None:
+        clients = clients.filter(pk__range=id_range)
+    corrected = []
+    after = 0
+    while True:
+        ids = list(clients.filter(pk__gt=after).values_list("pk", flat=True)[:BATCH_SIZE])
+        if not ids:
+            return corrected
+        after = ids[-1]
+        fresh = computed_values(ids)
+        stored = stored_values(ids)
+        wrong = {
+            client_id: columns
+            for client_id, columns in fresh.items()
+            if stored.get(client_id, EMPTY) != columns
+        }
+        _write(wrong)
+        corrected.extend(sorted(wrong))
+
+
+# Keeping it up to date -----------------------------------------------------------------------
+
+# Clients whose rows wait for the end of a refreshed_at_end() block (None: write at once).
+_pending: ContextVar[set | None] = ContextVar("housing_state_pending", default=None)
+
+
+@contextmanager
+def refreshed_at_end():
+    """Write the rows of the clients whose placements or contacts change inside this block
+    once, at its end (still inside the caller's transaction), instead of after every save."""
+    if _pending.get() is not None:  # an outer block writes them
+        yield
+        return
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    refresh(pending)
+
+
+def client_records_changed(client_ids: Iterable[int]) -> None:
+    ids = {client_id for client_id in client_ids if client_id is not None}
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(ids)
+    elif ids:
+        refresh(ids)
+
+
+def _remember_client(sender, instance, **kwargs):
+    # The client a record was loaded with: a record moved to another client (a link) changes
+    # both clients' states. Read from __dict__ so that a deferred field is not fetched.
+    instance._housing_state_client_id = instance.__dict__.get("client_id")
+
+
+def _record_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_housing_state_client_id", None)
+    instance._housing_state_client_id = instance.client_id
+    client_records_changed({instance.client_id, before})
+
+
+def _record_deleted(sender, instance, origin=None, **kwargs):
+    # Deleting a client deletes their state row with their placements and contacts.
+    deleting_client = isinstance(origin, Client) or (
+        isinstance(origin, QuerySet) and origin.model is Client
+    )
+    if not deleting_client:
+        client_records_changed({instance.client_id})
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_init, post_save
+
+    for model in (Placement, Contact):
+        uid = f"placements.state.{model.__name__}"
+        post_init.connect(_remember_client, sender=model, dispatch_uid=f"{uid}.init")
+        post_save.connect(_record_saved, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_record_deleted, sender=model, dispatch_uid=f"{uid}.delete")

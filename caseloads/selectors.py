@@ -151,7 +151,7 @@ def overdue_reminders(today: date | None = None) -> QuerySet:
     """Pending reminders whose day to act on has passed (a snoozed one counts from the end of
     its snooze); a reminder due today is due, not overdue."""
     today = today or timezone.localdate()
-    return Reminder.objects.pending().with_acts_on().filter(acts_on__lt=today)
+    return Reminder.objects.pending().filter(acts_on__lt=today)
 
 
 # The caseload table --------------------------------------------------------------------------

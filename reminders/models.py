@@ -117,24 +117,14 @@ class ReminderQuerySet(models.QuerySet):
         for ``visible_to(user)``, never a client outside the person's own scope)."""
         return Client.objects.filter(pk__in=self.pending().values("client_id"))
 
-    def with_acts_on(self):
-        """Annotate ``acts_on``: the due date, or the snooze date while snoozed."""
-        return self.annotate(
-            acts_on=Case(
-                When(state=Reminder.State.SNOOZED, then=F("snoozed_until")),
-                default=F("due_on"),
-                output_field=models.DateField(),
-            )
-        )
-
     def due(self, on: date | None = None):
         """Pending reminders to act on by ``on`` (default today): due today or overdue."""
         on = on or timezone.localdate()
-        return self.pending().with_acts_on().filter(acts_on__lte=on)
+        return self.pending().filter(acts_on__lte=on)
 
     def upcoming(self, on: date | None = None):
         on = on or timezone.localdate()
-        return self.pending().with_acts_on().filter(acts_on__gt=on)
+        return self.pending().filter(acts_on__gt=on)
 
     def visible_to(self, user):
         """The reminders this person may see and act on: their own, and their teams' for a
@@ -242,6 +232,17 @@ class Reminder(models.Model):
     due_on = models.DateField("due on")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     snoozed_until = models.DateField(null=True, blank=True)
+    # The day to act on: the due date, or the snooze date while snoozed. Stored by the
+    # database, so that "due" and "overdue" counts read an index.
+    acts_on = models.GeneratedField(
+        expression=Case(
+            When(state="snoozed", then=F("snoozed_until")),
+            default=F("due_on"),
+            output_field=models.DateField(),
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     # A person who marked it done or whose action resolved it; for a job, the job's name.
     closed_by = models.ForeignKey(
@@ -254,7 +255,7 @@ class Reminder(models.Model):
     closed_by_job = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = audit_history()
+    history = audit_history(excluded_fields=["acts_on"])
     objects = ReminderQuerySet.as_manager()
 
     HISTORY_LABEL_FIELDS = ("kind", "due_on")
@@ -323,6 +324,18 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["assigned_to", "state", "due_on"], name="reminder_for_person"),
             models.Index(fields=["client", "state"], name="reminder_client_state"),
+            # Due and overdue reminders, per person (the navigation's count, the caseload
+            # table) and per client (the client table's figures).
+            models.Index(
+                fields=["assigned_to", "acts_on"],
+                condition=Q(state__in=("open", "snoozed")),
+                name="reminder_pending_for_person",
+            ),
+            models.Index(
+                fields=["client", "acts_on"],
+                condition=Q(state__in=("open", "snoozed")),
+                name="reminder_pending_for_client",
+            ),
         ]
 
     def __str__(self):

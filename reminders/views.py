@@ -85,7 +85,7 @@ def reminder_list(request):
     if form.is_valid():
         reminders = form.filter(reminders)
     rows = list(
-        _with_subjects(reminders.with_acts_on()).order_by(
+        _with_subjects(reminders).order_by(
             "acts_on", "client__last_name", "client__first_name", "pk"
         )[: LIST_LIMIT + 1]
     )
@@ -204,7 +204,6 @@ def client_reminder_section(request, client) -> dict:
             Reminder.objects.visible_to(request.user)
             .pending_or_just_done(request.user)
             .filter(client=client)
-            .with_acts_on()
         ).order_by("acts_on", "pk")[:CLIENT_PAGE_LIMIT]
     )
     rows, just_done = _split_just_done(rows)
@@ -226,7 +225,6 @@ def home_reminders(user) -> dict:
         _with_subjects(
             Reminder.objects.visible_to(user)
             .pending_or_just_done(user)
-            .with_acts_on()
             .filter(Q(acts_on__lte=today) | Q(state=Reminder.State.DONE))
         ).order_by("acts_on", "client__last_name", "client__first_name", "pk")[
             : HOME_PAGE_LIMIT + 1

@@ -50,6 +50,7 @@ DATE_SENSITIVE_MODULES = {
     "tests/audit/test_change_log.py",  # change-log date filters
     "tests/audit/test_export.py",  # exports by day
     "tests/caseloads/test_attention.py",  # overdue dates, the home's lists
+    "tests/caseloads/test_read_model.py",  # days housed, visits due
     "tests/caseloads/test_client_table.py",  # overdue visits and reminders, days housed
     "tests/caseloads/test_covers.py",  # covers start and end on local days
     "tests/caseloads/test_figures.py",  # overdue, last contact, days housed

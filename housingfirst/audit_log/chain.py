@@ -47,6 +47,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from .. import bulk
 from ..models import AccessLogEntry, AuditChainHead, ChangeLogEntry
 from . import registry
 from .keys import sealing_key, verifying_keys
@@ -167,50 +168,80 @@ def link_for_row(content_type, instance_model, row: dict) -> ChangeLogEntry:
 
 
 def seal_history_rows(history_model, rows, using=None) -> None:
-    """Append one change-log entry (a chain link) for each of these saved history rows.
-
-    The rows are read back from the database, so the seal covers exactly what is stored.
-    """
+    """Append one change-log entry (a chain link) for each of these saved history rows."""
     if not rows:
         return
-    using = using or DEFAULT_DB_ALIAS
     ids = [row.pk for row in rows]
     if None in ids:
         raise RuntimeError(
             f"{history_model.__name__}: the bulk insert returned no ids, so the rows cannot be "
             "sealed into the audit chain."
         )
+    seal_history_ids(history_model, ids, using=using)
+
+
+def seal_history_ids(history_model, ids, using=None) -> None:
+    """Append one change-log entry (a chain link) for each of these saved history rows, in
+    this order.
+
+    The rows are read back from the database, so the seal covers exactly what is stored, and
+    they are read and canonicalised as the verifier reads them (``_SealedType``).
+    """
+    if not ids:
+        return
+    using = using or DEFAULT_DB_ALIAS
     instance_model = history_model.instance_type
     content_type = ContentType.objects.db_manager(using).get_for_model(instance_model)
-    columns = history_columns(history_model)
+    sealed_type = _SealedType(content_type, history_model)
+    client_column = registry.client_attname(instance_model)
+    client = sealed_type.index[client_column] if client_column else None
     key_id, key = sealing_key()
     with transaction.atomic(using=using, savepoint=False):
         head = _locked_head(HISTORY_CHAIN, using)
         for start in range(0, len(ids), SEAL_BATCH):
             batch = ids[start : start + SEAL_BATCH]
-            stored = {
-                row["history_id"]: row
-                for row in history_model._default_manager.using(using)
-                .filter(pk__in=batch)
-                .values(*columns)
-            }
-            snapshots = registry.m2m_snapshots(history_model, batch, using)
+            stored = sealed_type.rows(batch, using)
+            snapshots = (
+                registry.m2m_snapshots(history_model, batch, using) if sealed_type.m2m else {}
+            )
             links = []
+            last_hash = head.last_hash
             for history_id in batch:
                 row = stored[history_id]
-                link = link_for_row(content_type, instance_model, row)
-                link.key_id = key_id
-                link.chain_hash = link_hash(
-                    head.last_hash,
-                    history_payload(content_type, link_fields_of(link), row, snapshots[history_id]),
-                    key,
+                link = sealed_type.link_of(row, client)
+                text = sealed_type.text(row, link, snapshots.get(history_id))
+                last_hash = hmac.new(
+                    key, f"{last_hash}\n{text}".encode(), hashlib.sha256
+                ).hexdigest()
+                history_id, object_id, date, kind, user_id, actor, client_id = link
+                links.append(
+                    (date, content_type.pk, history_id, object_id, kind, user_id, actor)
+                    + (client_id, last_hash, key_id)
                 )
-                head.last_hash = link.chain_hash
-                links.append(link)
-            ChangeLogEntry.objects.using(using).bulk_create(links)
-            head.last_id = links[-1].pk
+            head.last_id = _insert_links(links, using)
+            head.last_hash = last_hash
             head.length += len(links)
         head.save(using=using, update_fields=["last_id", "last_hash", "length"])
+
+
+def _insert_links(links: list[tuple], using) -> int:
+    """Insert links (tuples of ``_LINK_INSERT_COLUMNS``), oldest first; the newest one's id."""
+    if len(links) < bulk.COPY_AT_LEAST:
+        entries = [
+            ChangeLogEntry(**dict(zip(_LINK_INSERT_COLUMNS, link, strict=True))) for link in links
+        ]
+        ChangeLogEntry.objects.using(using).bulk_create(entries)
+        if entries[-1].pk is None:
+            raise RuntimeError("The change-log insert returned no ids; cannot seal it.")
+        return entries[-1].pk
+    ids = bulk.allocate_ids(ChangeLogEntry, len(links), using)
+    bulk.insert_rows(
+        ChangeLogEntry,
+        ("id", *_LINK_INSERT_COLUMNS),
+        [(link_id, *link) for link_id, link in zip(ids, links, strict=True)],
+        using,
+    )
+    return ids[-1]
 
 
 # Access chain ---------------------------------------------------------------------------
@@ -353,20 +384,21 @@ def _converter(model_field):
 
 
 class _SealedType:
-    """One content type's history rows as the seal covers them, read and canonicalised fast."""
+    """One content type's history rows as the seal covers them, read and canonicalised fast:
+    the sealer and the verifier both read them here, so they cannot differ."""
 
-    def __init__(self, content_type_id: int):
-        self.content_type = ContentType.objects.get_for_id(content_type_id)
-        self.model = model = self.content_type.model_class()
+    def __init__(self, content_type, history_model=None):
+        self.content_type = content_type
+        self.model = model = content_type.model_class()
         self.audited = model is not None and hasattr(
             model._meta, "simple_history_manager_attribute"
         )
         if not self.audited:
             return
-        self.history_model = registry.history_model_for(model)
+        self.history_model = history_model or registry.history_model_for(model)
         fields = self.history_model._meta.concrete_fields
         self.columns = [f.attname for f in fields]
-        index = {name: n for n, name in enumerate(self.columns)}
+        self.index = index = {name: n for n, name in enumerate(self.columns)}
         self.converted = [
             (f.attname, index[f.attname], conv) for f in fields if (conv := _converter(f))
         ]
@@ -379,8 +411,12 @@ class _SealedType:
         self.label = f"{self.content_type.app_label}.{self.content_type.model}"
         self.m2m = registry.m2m_history(self.history_model)
 
-    def rows(self, history_ids) -> dict:
-        rows = self.history_model._default_manager.order_by()
+    @classmethod
+    def for_id(cls, content_type_id: int) -> "_SealedType":
+        return cls(ContentType.objects.get_for_id(content_type_id))
+
+    def rows(self, history_ids, using=None) -> dict:
+        rows = self.history_model._default_manager.using(using).order_by()
         low, high = min(history_ids), max(history_ids)
         # Links are sealed in the order their rows were written, so a page's rows of one type
         # are mostly a dense run of ids: one index range scan (a long IN list is planned as a
@@ -390,6 +426,40 @@ class _SealedType:
         else:
             rows = rows.filter(pk__in=history_ids)
         return {row[self.history_id]: row for row in _tuples(rows.values_list(*self.columns))}
+
+    def link_of(self, row, client_index: int | None) -> tuple:
+        """The columns of a stored row's link: (history id, object id, date, kind, user id,
+        actor, client id); the client's column is at ``client_index`` (None: no client)."""
+        return (
+            row[self.history_id],
+            str(row[self.object]),
+            row[self.date],
+            row[self.kind],
+            row[self.user],
+            (row[self.actor] or "") if self.actor is not None else "",
+            row[client_index] if client_index is not None else None,
+        )
+
+    def text(self, row, link: tuple, m2m) -> str:
+        """The text a link's hash covers: the link's columns (as ``link_of`` orders them),
+        the row, its m2m snapshot."""
+        history_id, object_id, date, kind, user_id, actor, client_id = link
+        return _dumps(
+            {
+                "type": self.label,
+                "link": {
+                    "history_id": history_id,
+                    "object_id": object_id,
+                    "history_date": _utc_text(date),
+                    "kind": kind,
+                    "user_id": _canonical(user_id),
+                    "actor": actor,
+                    "client_id": _canonical(client_id),
+                },
+                "row": self.canonical_row(row),
+                "m2m": _canonical(m2m) if self.m2m else {},
+            }
+        )
 
     def matches(self, row, date, object_id, kind, user_id, actor) -> bool:
         """Whether the link's own columns still say what the history row says."""
@@ -411,6 +481,19 @@ class _SealedType:
         return canonical
 
 
+# A link's columns as written (the id aside) and as the verifier reads them.
+_LINK_INSERT_COLUMNS = (
+    "history_date",
+    "content_type_id",
+    "history_id",
+    "object_id",
+    "kind",
+    "user_id",
+    "actor",
+    "client_id",
+    "chain_hash",
+    "key_id",
+)
 _LINK_COLUMNS = (
     "id",
     "content_type_id",
@@ -493,7 +576,7 @@ def verify_history_chain(
         stored = {}
         for content_type_id, history_ids in by_type.items():
             if content_type_id not in types:
-                types[content_type_id] = _SealedType(content_type_id)
+                types[content_type_id] = _SealedType.for_id(content_type_id)
             sealed_type = types[content_type_id]
             if sealed_type.audited:
                 stored[content_type_id] = sealed_type.rows(history_ids)
@@ -527,23 +610,10 @@ def verify_history_chain(
                 if secret is None:
                     report.problem = _link_problem(link, sealed_type, _unknown_key(key_id))
                     return report
-                text = _dumps(
-                    {
-                        "type": sealed_type.label,
-                        "link": {
-                            "history_id": history_id,
-                            "object_id": object_id,
-                            "history_date": _utc_text(date),
-                            "kind": kind,
-                            "user_id": _canonical(user_id),
-                            "actor": actor,
-                            "client_id": _canonical(client_id),
-                        },
-                        "row": sealed_type.canonical_row(row),
-                        "m2m": _canonical(snapshots[content_type_id][history_id])
-                        if sealed_type.m2m
-                        else {},
-                    }
+                text = sealed_type.text(
+                    row,
+                    (history_id, object_id, date, kind, user_id, actor, client_id),
+                    snapshots[content_type_id][history_id] if sealed_type.m2m else None,
                 )
                 expected = hmac.new(
                     secret, f"{previous_hash}\n{text}".encode(), hashlib.sha256

@@ -65,7 +65,7 @@ except ImportError:  # pragma: no cover - SQLite-only installs
 GENESIS = "0" * 64
 HISTORY_CHAIN = "history"
 ACCESS_CHAIN = "access"
-SEAL_BATCH = 1000
+SEAL_BATCH = 5000
 
 
 def _canonical(value):

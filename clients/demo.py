@@ -6,17 +6,19 @@ large ones (``--clients N``) use bulk inserts, history rows included.
 
 import base64
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from simple_history.utils import bulk_create_with_history
 
-from housingfirst.audit import change_reason
+from housingfirst.audit import acting_person, change_reason
+from housingfirst.bulk import insert_with_history
 from housingfirst.roles import Role
 
 from . import services
@@ -28,6 +30,7 @@ from .models import (
     Team,
     TeamCaseManager,
     TeamRole,
+    TeamSupervisor,
 )
 
 DEMO_PASSWORD = "housingfirst-demo"
@@ -127,14 +130,53 @@ CLIENTS_PER_CASE_MANAGER = 35
 CASE_MANAGERS_PER_TEAM = 10
 
 
+# A large program's clients are written and read back in batches of this many.
+LARGE_BATCH = 5000
+
+
+class LargeClient(NamedTuple):
+    """What the apps' demo modules need of a large program's client, read back as a tuple."""
+
+    id: int
+    case_manager_id: int
+    team_id: int
+    program_start_date: date
+    disabling_condition: int
+
+
 @dataclass
 class DemoProgram:
     teams: list = field(default_factory=list)
     case_managers: list = field(default_factory=list)
     supervisors: list = field(default_factory=list)
+    # The small program's clients, built through the services.
     clients: list = field(default_factory=list)
     admin: object = None
     director: object = None
+    # A large program's clients (``--clients``): the first and last of their ids, and how many.
+    large: tuple[int, int] | None = None
+    large_count: int = 0
+
+    @property
+    def client_count(self) -> int:
+        return len(self.clients) + self.large_count
+
+    def large_clients(self, batch: int = LARGE_BATCH) -> Iterator[list[LargeClient]]:
+        """The large program's clients in batches of ``batch``, by id, read from the database
+        (memory stays flat however many there are)."""
+        if self.large is None:
+            return
+        after, last = self.large[0] - 1, self.large[1]
+        while True:
+            rows = list(
+                Client.objects.filter(pk__gt=after, pk__lte=last)
+                .order_by("pk")
+                .values_list(*LargeClient._fields)[:batch]
+            )
+            if not rows:
+                return
+            yield [LargeClient(*row) for row in rows]
+            after = rows[-1][0]
 
 
 def demo_present() -> bool:
@@ -284,23 +326,30 @@ def seed_cover(program: DemoProgram):
     )
 
 
+def _bench_people(prefix: str, last_name: str, count: int, role: Role, password: str) -> list:
+    """``count`` staff accounts in the group of ``role``, each with its history row (members
+    included) and sealed, in bulk; returned in id order."""
+    User = get_user_model()
+    group = Group.objects.get(name=role.value)
+    with change_reason("Demo data: a larger program"):
+        ids = insert_with_history(
+            User,
+            ("username", "first_name", "last_name", "password"),
+            [(f"{prefix}{n}", "Bench", f"{last_name}{n}", password) for n in range(count)],
+            m2m={"groups": [group.pk]},
+        )
+    return list(User.objects.filter(pk__in=ids).order_by("pk"))
+
+
 def _large_program_staff(program: DemoProgram, count: int) -> list:
     """Case managers for ``count`` more clients (about 35 each), in teams of about ten with one
     or two supervisors, the director supervising every team. The two demo teams are filled up
-    first; every membership goes through the membership service (history rows sealed in one
-    batch per team and role)."""
-    User = get_user_model()
+    first, through the membership service; the new teams' memberships are written in bulk,
+    each with its history row."""
     password = make_password(DEMO_PASSWORD)
     total = len(program.clients) + count
     needed = max(0, -(-total // CLIENTS_PER_CASE_MANAGER) - len(program.case_managers))
-    User.objects.bulk_create(
-        [
-            User(username=f"bench-cm{n}", first_name="Bench", last_name=f"CM{n}", password=password)
-            for n in range(needed)
-        ]
-    )
-    extra = list(User.objects.filter(username__startswith="bench-cm").order_by("pk"))
-    Group.objects.get(name=Role.CASE_MANAGER.value).user_set.add(*extra)
+    extra = _bench_people("bench-cm", "CM", needed, Role.CASE_MANAGER, password)
 
     # Fill the demo teams up to ten case managers, then new teams of ten.
     place = {
@@ -316,24 +365,16 @@ def _large_program_staff(program: DemoProgram, count: int) -> list:
         new_teams.append(queue[:CASE_MANAGERS_PER_TEAM])
         queue = queue[CASE_MANAGERS_PER_TEAM:]
     first_number = len(program.teams) + 1
-    teams = bulk_create_with_history(
-        [Team(name=f"Team {first_number + n}") for n in range(len(new_teams))],
-        Team,
-        default_change_reason="Demo data",
-        custom_historical_attrs={"history_actor": DEMO_ACTOR},
-    )
+    with change_reason("Demo data"):
+        team_ids = insert_with_history(
+            Team, ("name",), [(f"Team {first_number + n}",) for n in range(len(new_teams))]
+        )
+    teams = list(Team.objects.filter(pk__in=team_ids).order_by("pk"))
     # One supervisor for odd-numbered teams, two for even ones.
     supervisor_counts = [1 + (first_number + n + 1) % 2 for n in range(len(teams))]
-    User.objects.bulk_create(
-        [
-            User(
-                username=f"bench-sup{n}", first_name="Bench", last_name=f"Sup{n}", password=password
-            )
-            for n in range(sum(supervisor_counts))
-        ]
+    supervisors = _bench_people(
+        "bench-sup", "Sup", sum(supervisor_counts), Role.SUPERVISOR, password
     )
-    supervisors = list(User.objects.filter(username__startswith="bench-sup").order_by("pk"))
-    Group.objects.get(name=Role.SUPERVISOR.value).user_set.add(*supervisors)
     for index, team in enumerate(program.teams):
         services.team_membership_change(
             team=team,
@@ -342,6 +383,9 @@ def _large_program_staff(program: DemoProgram, count: int) -> list:
             by=program.admin,
             reason="Demo data: a larger program",
         )
+    # The new teams' members in bulk, each row by the administrator with the reason, as the
+    # membership service writes them.
+    members = {TeamSupervisor: [], TeamCaseManager: []}
     for team, team_case_managers, supervisor_count in zip(
         teams, new_teams, supervisor_counts, strict=True
     ):
@@ -351,81 +395,63 @@ def _large_program_staff(program: DemoProgram, count: int) -> list:
         )
         if program.director is not None:
             team_supervisors.append(program.director)
-        for role, people in (
-            (TeamRole.SUPERVISOR, team_supervisors),
-            (TeamRole.CASE_MANAGER, team_case_managers),
-        ):
-            services.team_membership_change(
-                team=team, role=role, joined=people, by=program.admin, reason="Demo data"
-            )
+        members[TeamSupervisor] += [(team.pk, person.pk) for person in team_supervisors]
+        members[TeamCaseManager] += [(team.pk, person.pk) for person in team_case_managers]
+    with acting_person(program.admin), change_reason("Demo data"):
+        for model, rows in members.items():
+            insert_with_history(model, ("team_id", "user_id"), rows)
     program.teams.extend(teams)
     return extra
 
 
-def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> list[Client]:
-    """Many clients fast: bulk inserts with their history, about 35 clients per case manager,
-    ten case managers per team."""
+def seed_large_program(program: DemoProgram, count: int, seed: int = 11) -> None:
+    """Many clients fast: about 35 clients per case manager, ten case managers per team, each
+    client with their assignment and access grants. Rows are written as tuples in batches of
+    ``LARGE_BATCH`` clients, each record with its history row, sealed (``housingfirst.bulk``),
+    so memory stays flat however many clients; the apps read them back with
+    ``program.large_clients()``."""
     rng = random.Random(seed)
     today = timezone.localdate()
-    history_attrs = {"history_actor": DEMO_ACTOR}
     extra = _large_program_staff(program, count)
-    case_managers = program.case_managers + extra
+    case_managers = [person.pk for person in program.case_managers + extra]
     # Each case manager's first team (``services.case_manager_team``), in one query.
     team_of = {}
     memberships = TeamCaseManager.objects.filter(user__in=case_managers).order_by("team_id")
     for user_id, team_id in memberships.values_list("user_id", "team_id"):
         team_of.setdefault(user_id, team_id)
-
-    clients = []
-    for index in range(count):
-        case_manager = case_managers[index % len(case_managers)]
-        clients.append(
-            Client(
-                **_client_fields(rng, index, today),
-                case_manager=case_manager,
-                team_id=team_of[case_manager.pk],
-            )
-        )
-    clients = bulk_create_with_history(
-        clients,
-        Client,
-        batch_size=2000,
-        default_change_reason="Demo data",
-        custom_historical_attrs=history_attrs,
-    )
-    bulk_create_with_history(
-        [
-            Assignment(
-                client=client,
-                case_manager_id=client.case_manager_id,
-                started_at=_start_of_day(client.program_start_date),
-                reason="Demo data",
-            )
-            for client in clients
-        ],
-        Assignment,
-        batch_size=2000,
-        default_change_reason="Demo data",
-        custom_historical_attrs=history_attrs,
-    )
     permissions = list(
         Permission.objects.filter(
             content_type__app_label="clients",
             codename__in=services.CASE_MANAGER_PERMISSIONS,
-        )
+        ).values_list("pk", flat=True)
     )
-    bulk_create_with_history(
-        [
-            ClientUserObjectPermission(
-                content_object=client, user_id=client.case_manager_id, permission=permission
+    columns = (*_client_fields(random.Random(), 0, today), "case_manager_id", "team_id")
+    start, manager = columns.index("program_start_date"), columns.index("case_manager_id")
+    first_id = None
+    with change_reason("Demo data"):
+        for first in range(0, count, LARGE_BATCH):
+            rows = []
+            for index in range(first, min(first + LARGE_BATCH, count)):
+                case_manager = case_managers[index % len(case_managers)]
+                fields = _client_fields(rng, index, today)
+                rows.append((*fields.values(), case_manager, team_of[case_manager]))
+            ids = insert_with_history(Client, columns, rows)
+            first_id = first_id or ids[0]
+            insert_with_history(
+                Assignment,
+                ("client_id", "case_manager_id", "started_at", "reason"),
+                [
+                    (client_id, row[manager], _start_of_day(row[start]), "Demo data")
+                    for client_id, row in zip(ids, rows, strict=True)
+                ],
             )
-            for client in clients
-            for permission in permissions
-        ],
-        ClientUserObjectPermission,
-        batch_size=4000,
-        default_change_reason="Demo data",
-        custom_historical_attrs=history_attrs,
-    )
-    program.clients.extend(clients)
-    return clients
+            insert_with_history(
+                ClientUserObjectPermission,
+                ("content_object_id", "user_id", "permission_id"),
+                [
+                    (client_id, row[manager], permission)
+                    for client_id, row in zip(ids, rows, strict=True)
+                    for permission in permissions
+                ],
+            )
+    program.large, program.large_count = (first_id, ids[-1]), count

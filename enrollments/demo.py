@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from clients import services as client_services
 from clients.demo import DEMO_ACTOR, DemoProgram
 from clients.models import Client
 from housingfirst.audit import acting_as, change_reason
+from housingfirst.bulk import insert_with_history
 
 from . import hud, rules, services
 from .hud import DataCollectionStage, NoYesReasons
@@ -134,7 +134,8 @@ def seed(program: DemoProgram, large: bool = False) -> None:
             _assessment(enrollment, DataCollectionStage.ANNUAL_ASSESSMENT, last, rng, by)
     _seed_household(small, rng)
     if large:
-        _seed_large(program.clients[SMALL_PROGRAM:], project)
+        for clients in program.large_clients():
+            _seed_large(clients, project)
 
 
 def _exit(enrollment, by, rng) -> None:
@@ -183,26 +184,32 @@ def _seed_household(clients, rng) -> None:
     )
 
 
+ENROLLMENT_COLUMNS = (
+    "client_id",
+    "project_id",
+    "household_id",
+    "entry_date",
+    "enrollment_coc",
+    "disabling_condition",
+)
+
+
 def _seed_large(clients, project) -> None:
-    history = {
-        "default_change_reason": "Demo data",
-        "custom_historical_attrs": {"history_actor": DEMO_ACTOR},
-    }
-    enrolled = set(Enrollment.objects.values_list("client_id", flat=True))
-    todo = [client for client in clients if client.pk not in enrolled]
-    households = bulk_create_with_history(
-        [Household(project=project) for _ in todo], Household, batch_size=2000, **history
-    )
-    enrollments = [
-        Enrollment(
-            client=client,
-            project=project,
-            household=household,
-            entry_date=max(client.program_start_date, project.operating_start_date),
-            enrollment_coc=project.coc_code,
-            disabling_condition=client.disabling_condition,
-            exit_date=None,
+    """A batch of a large program's clients (``LargeClient`` tuples), each enrolled as the
+    head of their own household: rows in bulk, each with its history row, sealed."""
+    with change_reason("Demo data"):
+        households = insert_with_history(Household, ("project_id",), [(project.pk,)] * len(clients))
+        insert_with_history(
+            Enrollment,
+            ENROLLMENT_COLUMNS,
+            [
+                (
+                    client.id,
+                    project.pk,
+                    household,
+                    max(client.program_start_date, project.operating_start_date),
+                )
+                + (project.coc_code, client.disabling_condition)
+                for client, household in zip(clients, households, strict=True)
+            ],
         )
-        for client, household in zip(todo, households, strict=True)
-    ]
-    bulk_create_with_history(enrollments, Enrollment, batch_size=2000, **history)

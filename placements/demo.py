@@ -13,13 +13,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from clients.demo import DEMO_ACTOR, DemoProgram
 from clients.models import Client
-from housingfirst.audit import acting_as
+from housingfirst.audit import acting_as, change_reason
+from housingfirst.bulk import insert_with_history
 
 from . import services
+from . import state as housing_state
 from .destinations import Destination
 from .models import Contact, Placement, SubsidyType
 from .visits import VisitRhythm
@@ -267,31 +268,56 @@ def seed(program: DemoProgram, large: bool = False) -> None:
         with acting_as(DEMO_ACTOR, user=client.case_manager):
             seed_client(client, story, days_ago, rng, rhythm, subsidy_types, today)
     if large:
-        seed_large(program.clients[SMALL_PROGRAM:], rng, subsidy_types, today)
+        for clients in program.large_clients():
+            seed_large(clients, rng, subsidy_types, today)
+
+
+PLACEMENT_COLUMNS = (
+    "client_id",
+    "search_started_on",
+    "move_in_date",
+    "exit_date",
+    "exit_reason",
+    "exit_destination",
+    "address",
+    "lease_start",
+    "landlord_name",
+    "landlord_contact",
+    "subsidy_type_id",
+    "monthly_rent",
+    "tenant_share",
+)
+NO_UNIT = ("", None, "", "", None, None, None)  # the columns from address on, before a move-in
+CONTACT_COLUMNS = ("client_id", "made_by_id", "kind", "occurred_at", "note")
+
+
+def _unit(rng: random.Random, subsidy_types: list[SubsidyType], move_in: date) -> tuple:
+    """A move-in's unit and terms, as the columns of PLACEMENT_COLUMNS from address on."""
+    terms = _terms(rng, subsidy_types)
+    subsidy = terms["subsidy_type"]
+    return (
+        _address(rng),
+        move_in,
+        terms["landlord_name"],
+        terms["landlord_contact"],
+        subsidy.pk if subsidy else None,
+        terms["monthly_rent"],
+        terms["tenant_share"],
+    )
 
 
 def seed_large(clients, rng, subsidy_types, today) -> None:
-    """Placements and a few contacts for many clients: bulk inserts, history included.
+    """Placements and a few contacts for one batch of a large program's clients
+    (``LargeClient`` tuples): rows written in bulk, each with its history row, sealed; the
+    clients' housing read model is written at the end of the seed.
 
     About 15% have no placement, 15% are searching, 10% left housing, 10% were rehoused and
     50% are housed; housed clients get their last two visits (a fifth are overdue).
     """
-    history = {
-        "default_change_reason": "Demo data",
-        "custom_historical_attrs": {"history_actor": DEMO_ACTOR},
-    }
     placements, contacts = [], []
 
     def contact(client, day, kind=Contact.Kind.HOME_VISIT, note=""):
-        contacts.append(
-            Contact(
-                client_id=client.pk,
-                made_by_id=client.case_manager_id,
-                kind=kind,
-                occurred_at=_at(day, rng),
-                note=note,
-            )
-        )
+        contacts.append((client.id, client.case_manager_id, kind, _at(day, rng), note))
 
     for client in clients:
         roll = rng.random()
@@ -299,42 +325,35 @@ def seed_large(clients, rng, subsidy_types, today) -> None:
             continue
         started = today - timedelta(days=rng.randint(20, 900))
         if roll < 0.30:
-            placements.append(Placement(client_id=client.pk, search_started_on=started))
+            placements.append((client.id, started, None, None, "", None, *NO_UNIT))
             contact(client, started + timedelta(days=5), Contact.Kind.OFFICE_VISIT)
             continue
         move_in = min(started + timedelta(days=rng.randint(5, 60)), today)
-        terms = _terms(rng, subsidy_types)
-        unit = dict(address=_address(rng), lease_start=move_in, **terms)
+        unit = _unit(rng, subsidy_types, move_in)
         if roll < 0.50:
             exit_date = min(move_in + timedelta(days=rng.randint(30, 400)), today)
+            destination = rng.choice([Destination.FAMILY_TEMPORARY, Destination.RENTAL_NO_SUBSIDY])
             placements.append(
-                Placement(
-                    client_id=client.pk,
-                    search_started_on=started,
-                    move_in_date=move_in,
-                    exit_date=exit_date,
-                    exit_reason=Placement.ExitReason.LEFT_THE_UNIT,
-                    exit_destination=rng.choice(
-                        [Destination.FAMILY_TEMPORARY, Destination.RENTAL_NO_SUBSIDY]
-                    ),
-                    **unit,
-                )
+                (client.id, started, move_in, exit_date, Placement.ExitReason.LEFT_THE_UNIT)
+                + (destination, *unit)
             )
             if roll < 0.40 or exit_date >= today - timedelta(days=2):
                 continue  # left housing
             # Rehoused: a second placement after the exit.
             started = exit_date + timedelta(days=1)
             move_in = min(started + timedelta(days=rng.randint(5, 30)), today)
-            terms = _terms(rng, subsidy_types)
-            unit = dict(address=_address(rng), lease_start=move_in, **terms)
-        placements.append(
-            Placement(client_id=client.pk, search_started_on=started, move_in_date=move_in, **unit)
-        )
+            unit = _unit(rng, subsidy_types, move_in)
+        placements.append((client.id, started, move_in, None, "", None, *unit))
         overdue = rng.random() < 0.2
         last = today - timedelta(days=rng.randint(40, 90) if overdue else rng.randint(0, 20))
         for weeks_before in (4, 0):
             day = last - timedelta(weeks=weeks_before)
             if day >= move_in:
                 contact(client, day, note=rng.choice(VISIT_NOTES))
-    bulk_create_with_history(placements, Placement, batch_size=2000, **history)
-    bulk_create_with_history(contacts, Contact, batch_size=4000, **history)
+    with change_reason("Demo data"):
+        insert_with_history(Placement, PLACEMENT_COLUMNS, placements)
+        insert_with_history(Contact, CONTACT_COLUMNS, contacts)
+    # Written around save(): their read model is refreshed at the end of the seed.
+    housing_state.client_records_changed(
+        {row[0] for row in placements} | {row[0] for row in contacts}
+    )

@@ -9,10 +9,11 @@ import random
 from datetime import timedelta
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from clients.demo import DEMO_ACTOR, DemoProgram
+from clients.demo import DemoProgram
 from clients.models import Client
+from housingfirst.audit import change_reason
+from housingfirst.bulk import insert_with_history
 
 from . import services
 from .models import Consent, Provider, Referral, ServiceType
@@ -179,15 +180,41 @@ def seed(program: DemoProgram, large: bool = False) -> None:
             _seed_client_referral(client, index + 2, providers, rng, now, today)
     _seed_consent_states(assigned[5:], providers, today)
     if large:
-        seed_large(program.clients[30:], providers, rng, now, today)
+        for clients in program.large_clients():
+            seed_large(clients, providers, rng, now, today)
+
+
+CONSENT_COLUMNS = (
+    "client_id",
+    "provider_id",
+    "purpose",
+    "signed_on",
+    "expires_on",
+    "recorded_by_id",
+    "recorded_at",
+    "is_protected",
+)
+STEP_COLUMNS = tuple(Referral.STEP_DATE_FIELDS.values())
+REFERRAL_COLUMNS = (
+    "client_id",
+    "provider_id",
+    "service_type",
+    "requested_by",
+    "status",
+    "offered_at",
+    "offered_by_id",
+    "status_changed_by_id",
+    "consent_id",
+    "follow_up_on",
+    "close_reason",
+    *STEP_COLUMNS,
+)
 
 
 def seed_large(clients, providers, rng, now, today, share: int = 4) -> None:
-    """A referral for one client in ``share``, with consents where sent: bulk, with history."""
-    history = {
-        "default_change_reason": "Demo data",
-        "custom_historical_attrs": {"history_actor": DEMO_ACTOR},
-    }
+    """A referral for one client in ``share`` of a batch of a large program's clients
+    (``LargeClient`` tuples), with consents where sent: rows in bulk, each with its history
+    row, sealed."""
     chosen = [c for c in clients[::share] if c.case_manager_id is not None]
     plans = []
     consents = []
@@ -196,45 +223,37 @@ def seed_large(clients, providers, rng, now, today, share: int = 4) -> None:
         service_type = [S.MENTAL_HEALTH, S.SUBSTANCE_USE, S.EMPLOYMENT, S.OTHER][index % 4]
         provider = rng.choice(_providers_for(providers, service_type))
         start = now - timedelta(days=rng.randint(20, 300))
-        consent = None
-        if status in Referral.WITH_PROVIDER or status == Status.COMPLETED:
-            consent = Consent(
-                client=client,
-                provider=provider,
-                purpose="Contact details and the reason for the referral.",
-                signed_on=timezone.localdate(start),
-                expires_on=timezone.localdate(start) + timedelta(days=365),
-                recorded_by_id=client.case_manager_id,
-                recorded_at=start,
+        with_consent = status in Referral.WITH_PROVIDER or status == Status.COMPLETED
+        if with_consent:
+            signed_on = timezone.localdate(start)
+            consents.append(
+                (client.id, provider.pk, "Contact details and the reason for the referral.")
+                + (signed_on, signed_on + timedelta(days=365), client.case_manager_id, start)
+                # What Consent.settle_protection decides on save (bulk inserts skip it).
+                + (provider.offers_substance_use,)
             )
-            consent.settle_protection()  # bulk inserts skip save()
-            consents.append(consent)
-        plans.append((client, status, service_type, provider, start, consent))
-    consents = bulk_create_with_history(consents, Consent, batch_size=2000, **history)
+        plans.append((client, status, service_type, provider, start, with_consent))
+    with change_reason("Demo data"):
+        consent_ids = iter(insert_with_history(Consent, CONSENT_COLUMNS, consents))
 
     referrals = []
-    for client, status, service_type, provider, start, consent in plans:
-        referral = Referral(
-            client=client,
-            provider=provider,
-            service_type=service_type,
-            requested_by=rng.choice(Referral.RequestedBy.values),
-            status=status,
-            offered_at=start,
-            offered_by_id=client.case_manager_id,
-            status_changed_by_id=client.case_manager_id,
-            consent=consent,
-            follow_up_on=today + timedelta(days=rng.randint(-10, 30)),
-        )
+    for client, status, service_type, provider, start, with_consent in plans:
         steps = {
             Status.DECLINED: [Status.DECLINED],
             Status.CLOSED: [Status.ACCEPTED, Status.CLOSED],
         }.get(status, PATH[: PATH.index(status) + 1] if status in PATH else [])
+        step_dates = dict.fromkeys(STEP_COLUMNS)
         at = start
         for step in steps:
             at = at + timedelta(days=3)
-            setattr(referral, Referral.STEP_DATE_FIELDS[step], at)
-        if status == Status.CLOSED:
-            referral.close_reason = rng.choice(Referral.CloseReason.values)
-        referrals.append(referral)
-    bulk_create_with_history(referrals, Referral, batch_size=2000, **history)
+            step_dates[Referral.STEP_DATE_FIELDS[step]] = at
+        by = client.case_manager_id
+        referrals.append(
+            (client.id, provider.pk, service_type, rng.choice(Referral.RequestedBy.values))
+            + (status, start, by, by, next(consent_ids) if with_consent else None)
+            + (today + timedelta(days=rng.randint(-10, 30)),)
+            + (rng.choice(Referral.CloseReason.values) if status == Status.CLOSED else "",)
+            + tuple(step_dates.values())
+        )
+    with change_reason("Demo data"):
+        insert_with_history(Referral, REFERRAL_COLUMNS, referrals)

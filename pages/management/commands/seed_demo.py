@@ -19,11 +19,12 @@ import plans.demo
 import referrals.demo
 import reminders.demo
 from clients import demo
-from housingfirst.audit import acting_as
+from housingfirst.audit import acting_as, buffered_history
 from placements import state as housing_state
 
 # Each app that has demo data offers ``seed(program, large=False)`` in its demo module; they run
-# in this order, each building on what the previous ones made.
+# in this order, each building on what the previous ones made. Reminders come last, once the
+# housing read model they read is written.
 APP_SEEDERS = [
     placements.demo,
     referrals.demo,
@@ -32,8 +33,8 @@ APP_SEEDERS = [
     appointments.demo,
     enrollments.demo,
     harm_reduction.demo,
-    reminders.demo,
 ]
+LAST_SEEDER = reminders.demo
 
 
 class Command(BaseCommand):
@@ -65,21 +66,21 @@ class Command(BaseCommand):
         if clients is not None and clients < 1:
             raise CommandError("--clients must be a positive number.")
         started = time.monotonic()
-        # Each client's housing read model is written once, at the end.
-        with (
-            acting_as(demo.DEMO_ACTOR),
-            transaction.atomic(),
-            housing_state.refreshed_at_end(),
-        ):
-            program = demo.seed_staff()
-            demo.seed_clients(program, 30)
-            if clients:
-                demo.seed_large_program(program, clients)
-            for module in APP_SEEDERS:
-                module.seed(program, large=bool(clients))
+        # The history of the records saved one by one through the services is written at the
+        # end, in bulk, sealed (a large program's rows are written with theirs, batch by batch);
+        # each client's housing read model is written once, before the reminders.
+        with acting_as(demo.DEMO_ACTOR), transaction.atomic(), buffered_history():
+            with housing_state.refreshed_at_end():
+                program = demo.seed_staff()
+                demo.seed_clients(program, 30)
+                if clients:
+                    demo.seed_large_program(program, clients)
+                for module in APP_SEEDERS:
+                    module.seed(program, large=bool(clients))
+            LAST_SEEDER.seed(program, large=bool(clients))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo program ready: {len(program.clients)} clients "
+                f"Demo program ready: {program.client_count} clients "
                 f"in {time.monotonic() - started:.1f}s. "
                 f"Sign in as supervisor1, supervisor2, director, casemanager1-3, auditor or admin "
                 f"with the password {demo.DEMO_PASSWORD!r}."

@@ -1,8 +1,13 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from clients.models import Client, Team, TeamCaseManager
+from housingfirst.audit_log import registry
+from housingfirst.models import ChangeLogEntry
 from housingfirst.roles import Role, role_of
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +106,51 @@ def test_seed_demo_large_program_has_teams_of_about_ten_and_a_director(settings)
     # Every history row written, memberships included, is sealed and verifies.
     assert TeamCaseManager.history.count() == TeamCaseManager.objects.count()
     call_command("verify_audit_trail")
+
+
+def _seeded_history_rows(clients: int) -> dict[str, int]:
+    """Rows of every history table (and links of the chain) after seeding a program of this
+    many more clients; the seed is then rolled back."""
+    with transaction.atomic():
+        call_command("seed_demo", "--clients", str(clients), stdout=StringIO())
+        rows = {
+            model._meta.label: registry.history_model_for(model)._default_manager.count()
+            for model in registry.audited_models()
+        }
+        rows["change log"] = ChangeLogEntry.objects.count()
+        transaction.set_rollback(True)
+    return rows
+
+
+def test_seed_demo_history_grows_linearly_with_the_program(settings):
+    """Issue 19: no history table may grow faster than the program. Twice the clients (750 and
+    1500 more: one new team, then three) write at most twice the rows in every table."""
+    settings.DEBUG = True
+    smaller, larger = _seeded_history_rows(750), _seeded_history_rows(1500)
+    grown = {label for label in larger if larger[label] > smaller[label]}
+    assert {
+        "auth.User",
+        "clients.Team",
+        "clients.TeamCaseManager",
+        "clients.TeamSupervisor",
+        "clients.Client",
+        "clients.Assignment",
+        "clients.ClientUserObjectPermission",
+        "placements.Placement",
+        "placements.Contact",
+        "referrals.Consent",
+        "referrals.Referral",
+        "enrollments.Household",
+        "enrollments.Enrollment",
+        "change log",
+    } <= grown
+    # rows = fixed + per client × clients: twice the clients, at most twice the rows (a few
+    # rows of slack for the staff, whose numbers move in steps).
+    too_fast = {
+        label: (smaller[label], larger[label])
+        for label in larger
+        if larger[label] > 2 * smaller[label] + 5
+    }
+    assert not too_fast
+    # Every history row is sealed into the chain.
+    assert larger["change log"] == sum(n for label, n in larger.items() if label != "change log")

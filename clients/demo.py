@@ -153,6 +153,8 @@ class DemoProgram:
     clients: list = field(default_factory=list)
     admin: object = None
     director: object = None
+    # The demo password's hash, made once (hashing is slow on purpose).
+    password_hash: str = ""
     # A large program's clients (``--clients``): the first and last of their ids, and how many.
     large: tuple[int, int] | None = None
     large_count: int = 0
@@ -186,7 +188,7 @@ def demo_present() -> bool:
 def seed_staff() -> DemoProgram:
     User = get_user_model()
     program = DemoProgram()
-    password = make_password(DEMO_PASSWORD)
+    program.password_hash = password = make_password(DEMO_PASSWORD)
     members = {}  # (team index, role): people
     with change_reason("Demo data"):
         program.teams = [Team.objects.create(name=name) for name in TEAM_NAMES]
@@ -346,7 +348,7 @@ def _large_program_staff(program: DemoProgram, count: int) -> list:
     or two supervisors, the director supervising every team. The two demo teams are filled up
     first, through the membership service; the new teams' memberships are written in bulk,
     each with its history row."""
-    password = make_password(DEMO_PASSWORD)
+    password = program.password_hash or make_password(DEMO_PASSWORD)
     total = len(program.clients) + count
     needed = max(0, -(-total // CLIENTS_PER_CASE_MANAGER) - len(program.case_managers))
     extra = _bench_people("bench-cm", "CM", needed, Role.CASE_MANAGER, password)

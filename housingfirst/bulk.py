@@ -163,12 +163,9 @@ def _insert_members(model, name, targets, ids, history_ids, history_model, using
     through = field.remote_field.through
     source = through._meta.get_field(field.m2m_field_name()).attname
     target = through._meta.get_field(field.m2m_reverse_field_name()).attname
-    pairs = [
-        (record_id, history_id) for record_id, history_id in zip(ids, history_ids, strict=True)
-    ]
     members = [
         (record_id, history_id, target_id)
-        for record_id, history_id in pairs
+        for record_id, history_id in zip(ids, history_ids, strict=True)
         for target_id in targets
     ]
     member_ids = allocate_ids(through, len(members), using)

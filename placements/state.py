@@ -166,6 +166,7 @@ def reconcile(*, id_range: tuple[int, int] | None = None) -> list[int]:
 
     Queries grow with the number of batches only.
     """
+    flush()
     clients = Client._default_manager.order_by("pk")
     if id_range is not None:
         clients = clients.filter(pk__range=id_range)
@@ -207,6 +208,15 @@ def refreshed_at_end():
     finally:
         _pending.reset(token)
     refresh(pending)
+
+
+def flush() -> None:
+    """Write the rows still waiting in a refreshed_at_end() block now: before something in
+    the block reads them (the reminder rules, the sweep's reconciliation)."""
+    pending = _pending.get()
+    if pending:
+        refresh(pending)
+        pending.clear()
 
 
 def client_records_changed(client_ids: Iterable[int]) -> None:

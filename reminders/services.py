@@ -289,6 +289,7 @@ def reminders_generate(
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     thresholds = rules.Thresholds.from_settings()
     report = GenerationReport()
+    housing_state.flush()  # the rules read the housing read model
     if client_ids is None:
         report.states_corrected = housing_state.reconcile(id_range=id_range)
         if report.states_corrected:

@@ -57,20 +57,17 @@ from django_setup import ROOT, setup  # noqa: E402 (benchmarks/, next to this sc
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 setup()
 
+from browsers import BACKEND, signed_in_browser  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client as Browser  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from clients.models import Client  # noqa: E402
 from housingfirst.audit_log import changelog  # noqa: E402
-from housingfirst.two_factor import two_factor_required  # noqa: E402
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 # seed_demo makes its small program's few dozen clients besides the --clients N.
 DEMO_EXTRA_CLIENTS = range(0, 100)
 
@@ -139,19 +136,7 @@ def prepare(base_url: str, prefix: str, clients: int, reuse: bool) -> str:
 
 
 def browser_for(username: str) -> Browser:
-    """A test client signed in as this person, past the second step when their role needs one
-    (the session key django-otp sets after a right code, for their confirmed app)."""
-    user = get_user_model().objects.get(username=username)
-    browser = Browser()
-    browser.force_login(user, backend=BACKEND)
-    if two_factor_required(user):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            sys.exit(f"{username} has no confirmed authenticator app: seed the demo program.")
-        session = browser.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return browser
+    return signed_in_browser(get_user_model().objects.get(username=username))
 
 
 def timed(browser: Browser, path: str, repeat: int) -> dict:

@@ -24,12 +24,14 @@ shown on its own line too.
 """
 
 import argparse
+import os
 import re
-import statistics
 import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from django_setup import setup  # noqa: E402 (benchmarks/, next to this script)
 
@@ -52,9 +54,33 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
+@cache
+def _backend_stat() -> Path | None:
+    """/proc/…/stat of this connection's PostgreSQL backend, when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    return stat if stat.exists() else None
+
+
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and by its database backend (when PostgreSQL runs
+    on this machine): the work done, which, unlike the wall-clock time, does not grow when
+    other jobs share the cores. On an idle machine a sweep takes about this long."""
+    used = time.process_time()
+    if (stat := _backend_stat()) is not None:
+        # utime and stime, the 14th and 15th fields (counted after the command's name).
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
 @dataclass
 class Run:
     seconds: float
+    cpu: float
     queries: int
     report: services.GenerationReport
     # The longest batch transaction: how long the sweep held the audit chain's head, which
@@ -89,17 +115,17 @@ def sweep(batch_size: int | None) -> Run:
         timed_batches(durations),
         acting_as(services.GENERATION_JOB),
     ):
-        began = time.perf_counter()
+        cpu, began = cpu_seconds(), time.perf_counter()
         report = services.reminders_generate(batch_size=batch_size)
-        elapsed = time.perf_counter() - began
-    return Run(elapsed, len(captured), report, max(durations, default=0.0))
+        elapsed, cpu = time.perf_counter() - began, cpu_seconds() - cpu
+    return Run(elapsed, cpu, len(captured), report, max(durations, default=0.0))
 
 
-def reconcile_seconds() -> float:
-    began = time.perf_counter()
+def reconcile_seconds() -> tuple[float, float]:
+    cpu, began = cpu_seconds(), time.perf_counter()
     corrected = housing_state.reconcile()
     assert not corrected, f"the housing read model was wrong for {len(corrected)} clients"
-    return time.perf_counter() - began
+    return time.perf_counter() - began, cpu_seconds() - cpu
 
 
 def _plan(sql: str, *, analyze: bool = True, seqscan: bool = True) -> list[str]:
@@ -174,6 +200,7 @@ def main():
     batch_size = args.batch_size or settings.REMINDER_BATCH_SIZE
     print(f"Database: {connection.vendor}, {clients} clients, batches of {batch_size}.", flush=True)
     analyze()
+    cpu_seconds()  # finds the backend before anything is timed
     rows = [("first sweep", sweep(args.batch_size))]
     analyze()
     runs = [sweep(args.batch_size) for _ in range(args.repeat)]
@@ -181,18 +208,23 @@ def main():
         assert run.report.created == run.report.resolved == run.report.moved == 0, run.report
     middle = sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
     rows.append((f"nothing changed (median of {args.repeat})", middle))
-    reconcile = statistics.median(reconcile_seconds() for _ in range(args.repeat))
+    reconcile = sorted(reconcile_seconds() for _ in range(args.repeat))[args.repeat // 2]
 
     print(
-        f"\n{'clients':>8}  {'sweep':34} {'seconds':>8} {'queries':>8} {'created':>8} "
-        f"{'longest batch':>14}"
+        f"\n{'clients':>8}  {'sweep':34} {'seconds':>8} {'cpu s':>6} {'queries':>8} "
+        f"{'created':>8} {'longest batch':>14}"
     )
     for name, run in rows:
         print(
-            f"{clients:8}  {name:34} {run.seconds:8.2f} {run.queries:8} "
+            f"{clients:8}  {name:34} {run.seconds:8.2f} {run.cpu:6.2f} {run.queries:8} "
             f"{run.report.created:8} {run.longest_batch:13.2f}s"
         )
-    print(f"{clients:8}  {'of which housing reconcile (median)':34} {reconcile:8.2f}")
+    seconds, cpu = reconcile
+    print(f"{clients:8}  {'of which housing reconcile (median)':34} {seconds:8.2f} {cpu:6.2f}")
+    print(
+        "\n(cpu s: this process's and its PostgreSQL backend's CPU time, about the time on an "
+        "idle machine;\n longest batch: the longest the audit chain's lock was held.)"
+    )
     if args.explain:
         explain_one_batch(batch_size)
 

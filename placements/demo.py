@@ -19,7 +19,7 @@ from clients.demo import DEMO_ACTOR, DemoProgram
 from clients.models import Client
 from housingfirst.audit import acting_as
 
-from . import services
+from . import services, state
 from .destinations import Destination
 from .models import Contact, Placement, SubsidyType
 from .visits import VisitRhythm
@@ -338,3 +338,5 @@ def seed_large(clients, rng, subsidy_types, today) -> None:
                 contact(client, day, note=rng.choice(VISIT_NOTES))
     bulk_create_with_history(placements, Placement, batch_size=2000, **history)
     bulk_create_with_history(contacts, Contact, batch_size=4000, **history)
+    # Bulk inserts send no save signals: tell the housing read model, as a save would.
+    state.client_records_changed({record.client_id for record in placements + contacts})

@@ -40,21 +40,30 @@ FIELDS = (
 EMPTY = (HousingStatus.NO_PLACEMENT, None, None, 0, 0, None, None, None)
 
 
-def computed_values(client_ids: Iterable[int]) -> dict[int, tuple]:
+def computed_values(
+    client_ids: Iterable[int], *, every_id_between: bool = False
+) -> dict[int, tuple]:
     """Client id -> the columns of its state, from its placements and contacts alone (``EMPTY``
     for a client with neither): the definition the read model must always equal. Three
     queries for any number of clients."""
     ids = list(client_ids)
+    if not ids:
+        return {}
+    # The id range lets PostgreSQL read a batch by index, not the whole table; when the ids are
+    # every client between the first and the last (the sweep's batches), it is the whole filter.
+    batch = {"client_id__gte": min(ids), "client_id__lte": max(ids)}
+    if not every_id_between:
+        batch["client_id__in"] = ids
     placements = defaultdict(list)
     for row in (
-        Placement.objects.filter(client_id__in=ids)
+        Placement.objects.filter(**batch)
         .order_by()
         .values_list("client_id", "pk", "move_in_date", "exit_date")
     ):
         placements[row[0]].append(row[1:])
     last_contact = dict(
         Contact.objects.reached()
-        .filter(client_id__in=ids)
+        .filter(**batch)
         .order_by()
         .values("client_id")
         .annotate(latest=Max("occurred_at"))
@@ -63,7 +72,7 @@ def computed_values(client_ids: Iterable[int]) -> dict[int, tuple]:
     # Visits count from the open placement's move-in (a local date), like the visit rule.
     last_visit = dict(
         Contact.objects.filter(
-            client_id__in=ids,
+            **batch,
             kind__in=settings.VISIT_SCHEDULE_CONTACT_KINDS,
             client__placements__exit_date__isnull=True,
             client__placements__move_in_date__isnull=False,
@@ -107,9 +116,15 @@ def _state(placements, *, last_contact_at, last_visit_on) -> tuple:
     )
 
 
-def stored_values(client_ids: Iterable[int]) -> dict[int, tuple]:
+def stored_values(client_ids: Iterable[int], *, every_id_between: bool = False) -> dict[int, tuple]:
     """Client id -> the columns of its stored state (clients without a row are left out)."""
-    rows = HousingState.objects.filter(client_id__in=list(client_ids)).values_list(
+    ids = list(client_ids)
+    if not ids:
+        return {}
+    rows = HousingState.objects.filter(client_id__gte=min(ids), client_id__lte=max(ids))
+    if not every_id_between:
+        rows = rows.filter(client_id__in=ids)
+    rows = rows.values_list(
         "client_id", *(f"{name}_id" if name == "current_placement" else name for name in FIELDS)
     )
     return {row[0]: tuple(row[1:]) for row in rows}
@@ -159,8 +174,8 @@ def reconcile(*, id_range: tuple[int, int] | None = None) -> list[int]:
         if not ids:
             return corrected
         after = ids[-1]
-        fresh = computed_values(ids)
-        stored = stored_values(ids)
+        fresh = computed_values(ids, every_id_between=True)
+        stored = stored_values(ids, every_id_between=True)
         wrong = {
             client_id: columns
             for client_id, columns in fresh.items()

@@ -1,6 +1,7 @@
 """Keeping the housing read model (``HousingState``) true.
 
-Each client's row is computed from scratch from their placements and contacts (``computed``)
+Each client's row is computed from scratch from their placements and contacts
+(``computed_values``)
 and written whenever one of those changes, in the same transaction: a receiver of every save
 and delete of a placement or a contact (forms, the admin, imports, a link moving records) marks
 the client, and the row is rewritten at once, or at the end of a ``refreshed_at_end()`` block
@@ -10,33 +11,18 @@ correct: a write that bypassed the model (a raw ``update()``), or a change of
 ``VISIT_SCHEDULE_CONTACT_KINDS``.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    Exists,
-    F,
-    IntegerField,
-    Max,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import F, Max, QuerySet
+from django.utils import timezone
 
 from clients.models import Client
 
-from .expressions import DaysBetween
 from .models import Contact, HousingState, HousingStatus, Placement
-from .visits import latest_visit_day
 
 BATCH_SIZE = 2000
 
@@ -54,80 +40,91 @@ FIELDS = (
 EMPTY = (HousingStatus.NO_PLACEMENT, None, None, 0, 0, None, None, None)
 
 
-def _per_client(queryset: QuerySet, aggregate) -> Subquery:
-    return Subquery(
-        queryset.order_by().values("client").annotate(value=aggregate).values("value")[:1]
+def computed_values(
+    client_ids: Iterable[int], *, every_id_between: bool = False
+) -> dict[int, tuple]:
+    """Client id -> the columns of its state, from its placements and contacts alone (``EMPTY``
+    for a client with neither): the definition the read model must always equal. Three
+    queries for any number of clients."""
+    ids = list(client_ids)
+    if not ids:
+        return {}
+    # The id range lets PostgreSQL read a batch by index, not the whole table; when the ids are
+    # every client between the first and the last (the sweep's batches), it is the whole filter.
+    batch = {"client_id__gte": min(ids), "client_id__lte": max(ids)}
+    if not every_id_between:
+        batch["client_id__in"] = ids
+    placements = defaultdict(list)
+    for row in (
+        Placement.objects.filter(**batch)
+        .order_by()
+        .values_list("client_id", "pk", "move_in_date", "exit_date")
+    ):
+        placements[row[0]].append(row[1:])
+    last_contact = dict(
+        Contact.objects.reached()
+        .filter(**batch)
+        .order_by()
+        .values("client_id")
+        .annotate(latest=Max("occurred_at"))
+        .values_list("client_id", "latest")
     )
-
-
-def computed(clients: QuerySet) -> QuerySet:
-    """Clients annotated, from their placements and contacts alone, with every column of
-    their housing state (``state_*`` and ``housed_since``): the definition the read model
-    must always equal."""
-    placements = Placement.objects.filter(client=OuterRef("pk"))
-    moved_in = placements.moved_in()
-    reached = Contact.objects.reached().filter(client=OuterRef("pk")).order_by("-occurred_at")
-    return clients.annotate(
-        state_status=Case(
-            When(Exists(placements.housed()), then=Value(HousingStatus.HOUSED)),
-            When(Exists(placements.searching()), then=Value(HousingStatus.SEARCHING)),
-            When(Exists(placements), then=Value(HousingStatus.LEFT_HOUSING)),
-            default=Value(HousingStatus.NO_PLACEMENT),
-        ),
-        state_current=Subquery(placements.open().values("pk")[:1]),
-        housed_since=Subquery(
-            placements.housed().values("move_in_date")[:1], output_field=DateField()
-        ),
-        state_moved_in=Coalesce(
-            _per_client(moved_in, Count("pk")), Value(0), output_field=IntegerField()
-        ),
-        state_closed_days=Coalesce(
-            _per_client(moved_in.exited(), Sum(DaysBetween(F("exit_date"), F("move_in_date")))),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        state_last_move_in=_per_client(moved_in, Max("move_in_date")),
-        state_last_exit=_per_client(placements.exited(), Max("exit_date")),
-        state_last_contact=Subquery(reached.values("occurred_at")[:1]),
-        state_last_visit=latest_visit_day(settings.VISIT_SCHEDULE_CONTACT_KINDS),
+    # Visits count from the open placement's move-in (a local date), like the visit rule.
+    last_visit = dict(
+        Contact.objects.filter(
+            **batch,
+            kind__in=settings.VISIT_SCHEDULE_CONTACT_KINDS,
+            client__placements__exit_date__isnull=True,
+            client__placements__move_in_date__isnull=False,
+            occurred_at__date__gte=F("client__placements__move_in_date"),
+        )
+        .order_by()
+        .values("client_id")
+        .annotate(latest=Max("occurred_at"))
+        .values_list("client_id", "latest")
     )
+    values = {}
+    for client_id in ids:
+        visit = last_visit.get(client_id)
+        values[client_id] = _state(
+            placements.get(client_id, ()),
+            last_contact_at=last_contact.get(client_id),
+            last_visit_on=timezone.localdate(visit) if visit else None,
+        )
+    return values
 
 
-def _values(row: dict) -> tuple:
-    dates = [day for day in (row["state_last_move_in"], row["state_last_exit"]) if day]
+def _state(placements, *, last_contact_at, last_visit_on) -> tuple:
+    """The columns of one client's state from their placements' (pk, move-in, exit)."""
+    current = next(((pk, move_in) for pk, move_in, exit_date in placements if not exit_date), None)
+    if current is None:
+        status = HousingStatus.LEFT_HOUSING if placements else HousingStatus.NO_PLACEMENT
+    else:
+        status = HousingStatus.HOUSED if current[1] else HousingStatus.SEARCHING
+    housed_since = current[1] if current else None
+    moved_in = [(move_in, exit_date) for _pk, move_in, exit_date in placements if move_in]
+    dates = [day for _pk, move_in, exit_date in placements for day in (move_in, exit_date) if day]
     return (
-        row["state_status"],
-        row["state_current"],
-        row["housed_since"],
-        row["state_moved_in"],
-        row["state_closed_days"],
+        status,
+        current[0] if current else None,
+        housed_since,
+        len(moved_in),
+        sum((exit_date - move_in).days for move_in, exit_date in moved_in if exit_date),
         max(dates) if dates else None,
-        row["state_last_contact"],
-        row["state_last_visit"],
+        last_contact_at,
+        last_visit_on if housed_since else None,
     )
 
 
-def computed_values(client_ids: Iterable[int]) -> dict[int, tuple]:
-    """Client id -> the columns of its state, from scratch (``EMPTY`` for a client with no
-    placement and no contact)."""
-    rows = computed(Client._default_manager.filter(pk__in=list(client_ids)).order_by()).values(
-        "pk",
-        "state_status",
-        "state_current",
-        "housed_since",
-        "state_moved_in",
-        "state_closed_days",
-        "state_last_move_in",
-        "state_last_exit",
-        "state_last_contact",
-        "state_last_visit",
-    )
-    return {row["pk"]: _values(row) for row in rows}
-
-
-def stored_values(client_ids: Iterable[int]) -> dict[int, tuple]:
+def stored_values(client_ids: Iterable[int], *, every_id_between: bool = False) -> dict[int, tuple]:
     """Client id -> the columns of its stored state (clients without a row are left out)."""
-    rows = HousingState.objects.filter(client_id__in=list(client_ids)).values_list(
+    ids = list(client_ids)
+    if not ids:
+        return {}
+    rows = HousingState.objects.filter(client_id__gte=min(ids), client_id__lte=max(ids))
+    if not every_id_between:
+        rows = rows.filter(client_id__in=ids)
+    rows = rows.values_list(
         "client_id", *(f"{name}_id" if name == "current_placement" else name for name in FIELDS)
     )
     return {row[0]: tuple(row[1:]) for row in rows}
@@ -166,6 +163,7 @@ def reconcile(*, id_range: tuple[int, int] | None = None) -> list[int]:
 
     Queries grow with the number of batches only.
     """
+    flush()
     clients = Client._default_manager.order_by("pk")
     if id_range is not None:
         clients = clients.filter(pk__range=id_range)
@@ -176,8 +174,8 @@ def reconcile(*, id_range: tuple[int, int] | None = None) -> list[int]:
         if not ids:
             return corrected
         after = ids[-1]
-        fresh = computed_values(ids)
-        stored = stored_values(ids)
+        fresh = computed_values(ids, every_id_between=True)
+        stored = stored_values(ids, every_id_between=True)
         wrong = {
             client_id: columns
             for client_id, columns in fresh.items()
@@ -207,6 +205,15 @@ def refreshed_at_end():
     finally:
         _pending.reset(token)
     refresh(pending)
+
+
+def flush() -> None:
+    """Write the rows still waiting in a refreshed_at_end() block now: before something in
+    the block reads them (the reminder rules, the sweep's reconciliation)."""
+    pending = _pending.get()
+    if pending:
+        refresh(pending)
+        pending.clear()
 
 
 def client_records_changed(client_ids: Iterable[int]) -> None:

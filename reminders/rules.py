@@ -1,9 +1,11 @@
 """The rules: which reminders should exist, read in SQL for a batch of clients.
 
 Each rule is one small function ``rule(clients, *, today, thresholds) -> list[Due]``: one query
-over the batch (``clients`` is a Client queryset, used as a subquery), whatever its size. A
-``Due`` is a reminder that should exist: the sweep in ``reminders.services`` creates those
-missing and closes open ones no longer wanted.
+over the batch (``clients`` is a Client queryset, used as a subquery, and its first and last
+ids bound the records read, ``within``, so that the query reads the batch's rows by index),
+whatever its size. Rules read columns (``values_list``), never whole models: a sweep reads
+tens of thousands of rows. A ``Due`` is a reminder that should exist: the sweep in
+``reminders.services`` creates those missing and closes open ones no longer wanted.
 
 Only active clients with a case manager get reminders; none is about an exited placement.
 A reminder is wanted from ``thresholds.upcoming_days`` before its due date ("upcoming"), so
@@ -36,9 +38,10 @@ stays the first due until a contact moves both dates (``one_reminder_to_get_in_t
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import DateField, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
@@ -48,7 +51,7 @@ from enrollments import rules as enrollment_rules
 from enrollments.hud import DataCollectionStage, RelationshipToHead
 from enrollments.models import Assessment, Enrollment
 from placements.expressions import AddDays
-from placements.models import Contact, Placement
+from placements.models import Placement
 from placements.visits import with_visit_schedule
 from plans.models import Plan
 from referrals.models import Consent, Referral
@@ -113,10 +116,30 @@ def eligible(clients: QuerySet) -> QuerySet:
     return clients.filter(status=Client.Status.ACTIVE, case_manager__isnull=False)
 
 
+def within(clients: QuerySet, column: str = "client") -> Q:
+    """``column`` (a client) between the first and the last of ``clients``.
+
+    It adds nothing to ``column__in=clients`` but a plan: the bounds are subqueries run once,
+    so PostgreSQL reads a batch's rows of a big table through its index on the column, where
+    the ``IN`` subquery alone has it read the whole table for every batch.
+    """
+    ids = clients.order_by().values("pk")
+    return Q(
+        **{
+            f"{column}__gte": Subquery(ids.order_by("pk")[:1]),
+            f"{column}__lte": Subquery(ids.order_by("-pk")[:1]),
+        }
+    )
+
+
 def referral_follow_up(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
     rows = (
         Referral.objects.open()
-        .filter(client__in=eligible(clients), follow_up_on__lte=thresholds.horizon(today))
+        .filter(
+            within(clients),
+            client__in=eligible(clients),
+            follow_up_on__lte=thresholds.horizon(today),
+        )
         .values_list("pk", "client_id", "client__case_manager_id", "follow_up_on")
     )
     return [
@@ -125,16 +148,18 @@ def referral_follow_up(clients: QuerySet, *, today: date, thresholds: Thresholds
     ]
 
 
-def _housed_placement_id():
-    return Subquery(Placement.objects.housed().filter(client=OuterRef("pk")).values("pk")[:1])
-
-
 def visit_due(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
     rows = (
         with_visit_schedule(eligible(clients))
-        .filter(next_visit_due__lte=thresholds.horizon(today))
-        .annotate(housed_placement_id=_housed_placement_id())
-        .values_list("pk", "case_manager_id", "housed_placement_id", "next_visit_due")
+        .filter(
+            # Only housed clients have a visit due, and every one has a housing state.
+            within(clients, "housing_state__client"),
+            next_visit_due__lte=thresholds.horizon(today),
+        )
+        # A housed client's open placement is the one they live in.
+        .values_list(
+            "pk", "case_manager_id", "housing_state__current_placement_id", "next_visit_due"
+        )
     )
     return [
         Due(client_id, Kind.VISIT_DUE, due_on, case_manager_id, placement_id=placement_id)
@@ -147,6 +172,7 @@ def lease_ending(clients: QuerySet, *, today: date, thresholds: Thresholds) -> l
     rows = (
         Placement.objects.housed()
         .filter(
+            within(clients),
             client__in=eligible(clients),
             lease_end__lte=thresholds.horizon(today) + timedelta(days=lead),
         )
@@ -178,6 +204,7 @@ def consent_expiring(clients: QuerySet, *, today: date, thresholds: Thresholds) 
     )
     rows = (
         Consent.objects.filter(
+            within(clients),
             client__in=eligible(clients),
             revoked_on__isnull=True,
             signed_on__lte=today,
@@ -200,20 +227,14 @@ def consent_expiring(clients: QuerySet, *, today: date, thresholds: Thresholds) 
 
 
 def no_contact(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
-    housed = Placement.objects.housed().filter(client=OuterRef("pk"))
-    last_reached = (
-        Contact.objects.reached()
-        .filter(client=OuterRef("pk"))
-        .order_by("-occurred_at")
-        .annotate(day=TruncDate("occurred_at"))
-        .values("day")[:1]
-    )
+    # From the housing read model, like the visit schedule: one joined row per client instead
+    # of subqueries over their placements and contacts.
     rows = (
         eligible(clients)
+        .filter(within(clients, "housing_state__client"))
         .annotate(
-            housed_since=Subquery(housed.values("move_in_date")[:1], output_field=DateField()),
-            housed_placement_id=Subquery(housed.values("pk")[:1]),
-            last_reached_on=Subquery(last_reached, output_field=DateField()),
+            housed_since=F("housing_state__housed_since"),
+            last_reached_on=TruncDate("housing_state__last_contact_at"),
         )
         .filter(housed_since__isnull=False)
         # Reached before moving in counts from the move-in: a new tenancy starts the clock.
@@ -226,7 +247,10 @@ def no_contact(clients: QuerySet, *, today: date, thresholds: Thresholds) -> lis
         )
         .annotate(no_contact_due=AddDays(F("quiet_since"), thresholds.no_contact_days))
         .filter(no_contact_due__lte=thresholds.horizon(today))
-        .values_list("pk", "case_manager_id", "housed_placement_id", "no_contact_due")
+        # A housed client's open placement is the one they live in.
+        .values_list(
+            "pk", "case_manager_id", "housing_state__current_placement_id", "no_contact_due"
+        )
     )
     return [
         Due(client_id, Kind.NO_CONTACT, due_on, case_manager_id, placement_id=placement_id)
@@ -236,6 +260,7 @@ def no_contact(clients: QuerySet, *, today: date, thresholds: Thresholds) -> lis
 
 def plan_review_due(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
     rows = Plan.objects.filter(
+        within(clients),
         client__in=eligible(clients),
         chose_no_plan=False,
         review_on__lte=thresholds.horizon(today),
@@ -253,6 +278,7 @@ def appointment_tomorrow(clients: QuerySet, *, today: date, thresholds: Threshol
         datetime.combine(thresholds.horizon(today) + timedelta(days=2), time.min)
     )
     rows = Appointment.objects.filter(
+        within(clients),
         client__in=eligible(clients),
         already_happened=False,
         starts_at__gte=start,
@@ -295,7 +321,7 @@ def annual_assessment_due(clients: QuerySet, *, today: date, thresholds: Thresho
     )
     rows = (
         Enrollment.objects.open()
-        .filter(client__in=eligible(clients))
+        .filter(within(clients), client__in=eligible(clients))
         .annotate(
             head_entry=head_entry_date(),
             latest_annual=Subquery(latest_annual, output_field=DateField()),
@@ -321,37 +347,80 @@ def annual_assessment_due(clients: QuerySet, *, today: date, thresholds: Thresho
     return found
 
 
+# What ``enrollments.rules.entry_data_missing`` reads of an enrollment, besides its project's
+# type and its client's date of birth.
+_ENTRY_DATA_COLUMNS = (
+    "relationship_to_head",
+    "entry_date",
+    "living_situation",
+    "length_of_stay",
+    "previous_street_essh",
+    *enrollment_rules.HOMELESS_HISTORY_FIELDS,
+    "disabling_condition",
+    "enrollment_coc",
+)
+
+
+class _EntryData(SimpleNamespace):
+    """An enrollment as ``entry_data_missing`` reads it, from a row of values: building an
+    Enrollment model for each of thousands of open enrollments was most of the sweep's time."""
+
+    @property
+    def is_head(self) -> bool:
+        return self.relationship_to_head == RelationshipToHead.SELF
+
+
 def entry_data_incomplete(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
     late = timedelta(days=ENTRY_DATA_DAYS)
-    enrollments = (
+    rows = (
         Enrollment.objects.open()
-        .filter(client__in=eligible(clients), entry_date__lte=thresholds.horizon(today) - late)
-        .select_related("project")
+        .filter(
+            within(clients),
+            client__in=eligible(clients),
+            entry_date__lte=thresholds.horizon(today) - late,
+        )
         .annotate(
             case_manager_id=F("client__case_manager_id"),
             has_entry_assessment=Exists(_assessment_at(DataCollectionStage.PROJECT_START)),
         )
-    )
-    return [
-        Due(
-            enrollment.client_id,
-            Kind.ENTRY_DATA_INCOMPLETE,
-            enrollment.entry_date + late,
-            enrollment.case_manager_id,
-            enrollment_id=enrollment.pk,
+        .values(
+            "pk",
+            "client_id",
+            "case_manager_id",
+            "has_entry_assessment",
+            "project__project_type",
+            "client__date_of_birth",
+            *_ENTRY_DATA_COLUMNS,
         )
-        for enrollment in enrollments
+    )
+    found = []
+    for row in rows:
+        enrollment = _EntryData(
+            **{column: row[column] for column in _ENTRY_DATA_COLUMNS},
+            project=SimpleNamespace(project_type=row["project__project_type"]),
+            client=SimpleNamespace(date_of_birth=row["client__date_of_birth"]),
+        )
         # Only whether the entry assessment exists matters to the rule.
         if enrollment_rules.entry_data_missing(
-            enrollment, True if enrollment.has_entry_assessment else None
-        )
-    ]
+            enrollment, True if row["has_entry_assessment"] else None
+        ):
+            found.append(
+                Due(
+                    row["client_id"],
+                    Kind.ENTRY_DATA_INCOMPLETE,
+                    row["entry_date"] + late,
+                    row["case_manager_id"],
+                    enrollment_id=row["pk"],
+                )
+            )
+    return found
 
 
 def exit_assessment_missing(clients: QuerySet, *, today: date, thresholds: Thresholds) -> list[Due]:
     # Exited clients too: the exit is what the reminder is about. Still with a case manager.
     rows = (
         Enrollment.objects.filter(
+            within(clients),
             client__in=clients.filter(case_manager__isnull=False),
             exit_date__isnull=False,
             exit_date__gte=today - timedelta(days=EXIT_ASSESSMENT_DAYS),

@@ -2,9 +2,10 @@
 
 The sweep (``reminders_generate``) goes through clients in batches: the rules say which
 reminders should exist (one query per rule per batch), one query reads the batch's existing
-reminders, and then, with history, the missing ones are inserted and the open ones whose
-cause went away are closed (or moved to the client's current case manager). The number of
-queries grows with the number of batches, never with the number of clients.
+reminders (as tuples: the few to close or move are then loaded whole, in one more query), and
+then, with history, the missing ones are inserted and the open ones whose cause went away are
+closed (or moved to the client's current case manager). The number of queries grows with the
+number of batches, never with the number of clients.
 
 Idempotent: a reminder is the same reminder when its client, kind, subject and due date are
 (the database refuses a second one), so running the sweep twice, or two sweeps at once, makes
@@ -33,7 +34,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BigIntegerField, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +57,14 @@ from housingfirst.undo import refusal as undo_refusal
 from placements import state as housing_state
 
 from . import rules
-from .models import ENROLLMENT_KINDS, REQUESTED_KINDS, DigestSent, Kind, Reminder
+from .models import (
+    ENROLLMENT_KINDS,
+    REQUESTED_KINDS,
+    SUBJECT_FIELDS,
+    DigestSent,
+    Kind,
+    Reminder,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -185,13 +194,35 @@ def _move(reminders, *, reason: str) -> None:
         bulk_update_with_history(reminders, Reminder, ["assigned_to"], default_change_reason=reason)
 
 
+# An existing reminder as the sweep reads it: (pk, key, state, assigned_to_id), where key is
+# (client_id, kind, subject_id, due_on) like ``Reminder.key`` and ``rules.Due.key``.
+_EXISTING_COLUMNS = ("pk", "client_id", "kind", "subject_id", "due_on", "state", "assigned_to_id")
+
+
+def _existing(reminders) -> list[tuple]:
+    """The batch's existing reminders as tuples: the sweep compares thousands of them with
+    the wanted ones and writes few, so only those written are loaded as models."""
+    # Exactly one subject column is set (the reminder_subject_matches_kind constraint).
+    rows = reminders.annotate(
+        subject_id=Coalesce(
+            *(f"{field}_id" for field in SUBJECT_FIELDS), output_field=BigIntegerField()
+        )
+    ).values_list(*_EXISTING_COLUMNS)
+    return [
+        (pk, (client_id, kind, subject_id, due_on), state, assigned_to_id)
+        for pk, client_id, kind, subject_id, due_on, state, assigned_to_id in rows.order_by()
+    ]
+
+
 def _sync_batch(clients, *, today, thresholds, create, by, reason, report, kinds=None) -> None:
     if create and kinds is not None:
         # Only these kinds (a reaction that makes its own kinds at once).
         found = rules.wanted(clients, today=today, thresholds=thresholds, kinds=kinds)
         wanted = {due.key: due for due in found}
-        existing = list(
-            Reminder.objects.filter(client__in=clients, kind__in=kinds).filter(
+        existing = _existing(
+            Reminder.objects.filter(
+                rules.within(clients), client__in=clients, kind__in=kinds
+            ).filter(
                 Q(state__in=Reminder.PENDING)
                 | Q(due_on__in={due.due_on for due in wanted.values()})
             )
@@ -199,12 +230,14 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report, kinds
     elif not create:
         # Only closing and moving: nothing to do without pending reminders, and only the
         # rules of their kinds matter (keeps the hooks in web requests cheap).
-        existing = list(
-            Reminder.objects.pending().filter(client__in=clients).exclude(kind__in=REQUESTED_KINDS)
+        existing = _existing(
+            Reminder.objects.pending()
+            .filter(rules.within(clients), client__in=clients)
+            .exclude(kind__in=REQUESTED_KINDS)
         )
         if not existing:
             return
-        kinds = {reminder.kind for reminder in existing}
+        kinds = {key[1] for _, key, _, _ in existing}
         if kinds & set(rules.GET_IN_TOUCH):
             kinds |= set(rules.GET_IN_TOUCH)  # one of the two is kept: decide on both
         found = rules.wanted(clients, today=today, thresholds=thresholds, kinds=kinds)
@@ -213,23 +246,33 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report, kinds
         found = rules.wanted(clients, today=today, thresholds=thresholds)
         wanted = {due.key: due for due in found}
         # Open ones (to close or move) and any, closed too, that a wanted one would repeat.
-        existing = list(
-            Reminder.objects.filter(client__in=clients)
+        existing = _existing(
+            Reminder.objects.filter(rules.within(clients), client__in=clients)
             .filter(
                 Q(state__in=Reminder.PENDING)
                 | Q(due_on__in={due.due_on for due in wanted.values()})
             )
             .exclude(kind__in=REQUESTED_KINDS)
         )
-    existing_keys = {reminder.key for reminder in existing}
-    pending = [reminder for reminder in existing if reminder.is_pending]
-    gone = [reminder for reminder in pending if reminder.key not in wanted]
-    moving = []
-    for reminder in pending:
-        due = wanted.get(reminder.key)
-        if due is not None and reminder.assigned_to_id != due.assigned_to_id:
-            reminder.assigned_to_id = due.assigned_to_id
-            moving.append(reminder)
+    existing_keys = {key for _, key, _, _ in existing}
+    gone_ids, moving_to = [], {}
+    for pk, key, state, assigned_to_id in existing:
+        if state not in Reminder.PENDING:
+            continue
+        due = wanted.get(key)
+        if due is None:
+            gone_ids.append(pk)
+        elif assigned_to_id != due.assigned_to_id:
+            moving_to[pk] = due.assigned_to_id
+    gone, moving = [], []
+    if gone_ids or moving_to:
+        # Whole rows: their history records every column.
+        for reminder in Reminder.objects.filter(pk__in=[*gone_ids, *moving_to]):
+            if reminder.pk in moving_to:
+                reminder.assigned_to_id = moving_to[reminder.pk]
+                moving.append(reminder)
+            else:
+                gone.append(reminder)
     _close(gone, state=Reminder.State.RESOLVED, by=by, reason=reason)
     _move(moving, reason="Moved to the client's current case manager")
     missing = []
@@ -289,6 +332,7 @@ def reminders_generate(
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     thresholds = rules.Thresholds.from_settings()
     report = GenerationReport()
+    housing_state.flush()  # the rules read the housing read model
     if client_ids is None:
         report.states_corrected = housing_state.reconcile(id_range=id_range)
         if report.states_corrected:

@@ -304,3 +304,14 @@ def test_many_writes_refresh_each_client_once(program, story):
     writes = [q for q in queries if q["sql"].startswith('INSERT INTO "placements_housingstate"')]
     assert len(writes) == 1
     assert_read_model_true(program.client)
+
+
+def test_rules_inside_a_deferred_block_read_fresh_rows(program, story):
+    """The demo seed runs the sweep inside its block: waiting rows are written first."""
+    with state.refreshed_at_end():
+        placement_services.placement_record_move_in(
+            placement=story, move_in_date=timezone.localdate(), by=program.case_manager
+        )
+        report = reminder_services.reminders_generate()
+        assert report.states_corrected == []
+        assert_read_model_true(program.client)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from clients.models import Client
+from enrollments.hud import RelationshipToHead
+from enrollments.models import Enrollment
 from housingfirst.audit import acting_as
 from housingfirst.celery import app as celery_app
 from housingfirst.jobs import enqueue, enqueue_on_commit
@@ -22,7 +24,7 @@ from placements.models import Contact
 from reminders import services, tasks
 from reminders.models import Kind, Reminder
 from tests.clients.test_intake import intake
-from tests.factories import client_of
+from tests.factories import client_of, make_enrollment
 
 from .conftest import days
 from .factories import EVERYTHING_KINDS, client_with_everything, housed_with_old_visit, reminder_for
@@ -172,6 +174,47 @@ def test_the_sweep_queries_grow_with_batches_not_with_clients(program):
     assert report_2.created == report_1x2.created == 2 * len(EVERYTHING_KINDS)
     assert one_batch_of_2 == one_batch_of_1
     assert (report_1x2.batches, two_batches_of_1) == (2, 2 * one_batch_of_1)
+
+
+@pytest.mark.usefixtures("clock")
+def test_the_full_sweep_queries_do_not_grow_with_the_clients_of_a_batch(program):
+    # The hourly sweep (no client ids, one batch here), whether it changes nothing, moves or
+    # closes: the same queries for one client with everything as for three.
+    cm, other = program.case_manager, program.other_case_manager
+    _queries()  # warm caches
+    one = _clients_with_everything(cm, 1)
+    _queries()
+    unchanged_with_one, _ = _queries()
+    three = _clients_with_everything(cm, 3)
+    # And a child in one's household: a member's entry data asks for their age.
+    household = Enrollment.objects.get(client_id=three[0], exit_date=None).household
+    make_enrollment(
+        client_of(cm),
+        entry_date=days(-100),
+        household=household,
+        relationship=RelationshipToHead.CHILD,
+    )
+    _queries()
+    unchanged_with_three, report = _queries()
+    assert report.created == report.resolved == report.moved == 0
+    assert unchanged_with_three == unchanged_with_one
+
+    # Reassigned and exited behind the reactions' back: the sweep catches up.
+    Client.objects.filter(pk__in=one).update(case_manager=other)
+    moved_one, report = _queries()
+    assert report.moved == len(EVERYTHING_KINDS)
+    Client.objects.filter(pk__in=three).update(case_manager=other)
+    moved_three, report = _queries()
+    assert report.moved == 3 * len(EVERYTHING_KINDS)
+    assert moved_three == moved_one
+
+    Client.objects.filter(pk__in=one).update(status=Client.Status.EXITED)
+    closed_one, report = _queries()
+    assert report.resolved == len(EVERYTHING_KINDS) - 1  # the exit assessment stays
+    Client.objects.filter(pk__in=three).update(status=Client.Status.EXITED)
+    closed_three, report = _queries()
+    assert report.resolved == 3 * (len(EVERYTHING_KINDS) - 1)
+    assert closed_three == closed_one
 
 
 @pytest.mark.usefixtures("clock")

@@ -37,6 +37,8 @@ FIELDS = (
     "last_contact_at",
     "last_visit_on",
 )
+# The same columns as the database names them.
+COLUMNS = tuple(f"{name}_id" if name == "current_placement" else name for name in FIELDS)
 EMPTY = (HousingStatus.NO_PLACEMENT, None, None, 0, 0, None, None, None)
 
 
@@ -124,9 +126,7 @@ def stored_values(client_ids: Iterable[int], *, every_id_between: bool = False) 
     rows = HousingState.objects.filter(client_id__gte=min(ids), client_id__lte=max(ids))
     if not every_id_between:
         rows = rows.filter(client_id__in=ids)
-    rows = rows.values_list(
-        "client_id", *(f"{name}_id" if name == "current_placement" else name for name in FIELDS)
-    )
+    rows = rows.values_list("client_id", *COLUMNS)
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
@@ -134,10 +134,7 @@ def _write(values: dict[int, tuple]) -> None:
     states = [
         HousingState(
             client_id=client_id,
-            **{
-                (f"{name}_id" if name == "current_placement" else name): value
-                for name, value in zip(FIELDS, columns, strict=True)
-            },
+            **dict(zip(COLUMNS, columns, strict=True)),
         )
         for client_id, columns in values.items()
     ]

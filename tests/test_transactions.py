@@ -102,8 +102,8 @@ def test_a_request_cancelled_at_commit_is_answered_as_if_nothing_happened(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real deadlock needs PostgreSQL")
 def test_a_real_deadlock_is_run_again():
-    """Two transactions lock two rows in opposite orders: PostgreSQL cancels one, which runs
-    again once the other has committed; both succeed."""
+    """Two transactions lock two rows in opposite orders: PostgreSQL cancels one (rarely both),
+    which runs again once the other has committed; both succeed."""
     first, second = Team.objects.create(name="First"), Team.objects.create(name="Second")
     both_locked_one = threading.Barrier(2)
     results, errors = [], []
@@ -113,10 +113,15 @@ def test_a_real_deadlock_is_run_again():
 
         def work():
             attempts.append(1)
-            Team.objects.select_for_update().get(pk=rows[0].pk)
-            if len(attempts) == 1:
+            first_run = len(attempts) == 1
+            # PostgreSQL may cancel both first runs at once (their deadlock checks fire in the
+            # same instant). A run again locks in one order, as the chain's head makes every
+            # real writer do, so the two second runs cannot deadlock each other.
+            order = rows if first_run else sorted(rows, key=lambda row: row.pk)
+            Team.objects.select_for_update().get(pk=order[0].pk)
+            if first_run:
                 both_locked_one.wait(timeout=10)
-            Team.objects.select_for_update().get(pk=rows[1].pk)
+            Team.objects.select_for_update().get(pk=order[1].pk)
             return len(attempts)
 
         try:
@@ -136,4 +141,4 @@ def test_a_real_deadlock_is_run_again():
     for thread in threads:
         thread.join()
     assert not errors
-    assert sorted(results) == [1, 2]  # one ran twice
+    assert len(results) == 2 and max(results) == 2  # at least one was cancelled and ran again

@@ -214,10 +214,16 @@ def not_contacted_condition(now: datetime) -> Q:
     )
 
 
-def caseload_rows(user, *, sort: str = "name", descending: bool = False) -> list[CaseloadRow]:
-    """One row per case manager this person reviews, in a fixed number of queries."""
+def caseload_rows(
+    user, *, sort: str = "name", descending: bool = False, team: Team | None = None
+) -> list[CaseloadRow]:
+    """One row per case manager this person reviews (or, with ``team``, per member of that
+    one of their teams), in a fixed number of queries."""
     now = timezone.now()
-    case_managers = list(case_managers_for(user))
+    case_managers = case_managers_for(user)
+    if team is not None:
+        case_managers = case_managers.filter(teams=team)
+    case_managers = list(case_managers)
     rows = {cm.pk: CaseloadRow(case_manager=cm) for cm in case_managers}
     if not rows:
         return []
@@ -299,17 +305,90 @@ class TeamTotals:
     unassigned: int
 
 
+def _summed(rows: list[CaseloadRow]) -> dict:
+    """The figures of several case managers' rows added up."""
+    return {
+        "case_managers": len(rows),
+        "caseload": sum(row.caseload for row in rows),
+        "housed": sum(row.housed for row in rows),
+        "searching": sum(row.searching for row in rows),
+        "not_contacted": sum(row.not_contacted for row in rows),
+        "overdue_reminders": sum(row.overdue_reminders for row in rows),
+        "open_referrals": sum(row.open_referrals_total for row in rows),
+    }
+
+
 def team_totals(rows: list[CaseloadRow], unassigned: int) -> TeamTotals:
-    return TeamTotals(
-        case_managers=len(rows),
-        caseload=sum(row.caseload for row in rows),
-        housed=sum(row.housed for row in rows),
-        searching=sum(row.searching for row in rows),
-        not_contacted=sum(row.not_contacted for row in rows),
-        overdue_reminders=sum(row.overdue_reminders for row in rows),
-        open_referrals=sum(row.open_referrals_total for row in rows),
-        unassigned=unassigned,
+    return TeamTotals(**_summed(rows), unassigned=unassigned)
+
+
+# Above this many case managers across several teams, the caseload table starts with one row
+# per team, each leading to that team's table: a table of thousands of people helps nobody
+# (and took a program director's page seconds to render).
+TEAM_ROWS_ABOVE = 25
+
+
+@dataclass
+class TeamRow:
+    """A team's case managers' rows added up. ``team`` None: the case managers this person
+    reviews who are in none of their teams (they hold one of the clients the person sees)."""
+
+    team: Team | None
+    case_managers: int
+    caseload: int
+    housed: int
+    searching: int
+    not_contacted: int
+    overdue_reminders: int
+    open_referrals: int
+    last_contact_at: datetime | None
+
+
+def team_rows(user, rows: list[CaseloadRow]) -> list[TeamRow] | None:
+    """One row per team this person reviews, from the rows of ``caseload_rows`` (one query),
+    or None when the table of case managers is short enough to show as it is. A case manager
+    in two of the teams counts in both teams' rows (the totals count them once)."""
+    if len(rows) <= TEAM_ROWS_ABOVE:
+        return None
+    by_id = {row.case_manager.pk: row for row in rows}
+    memberships = (
+        Team.case_managers.through.objects.filter(
+            team__in=supervised_teams(user), user_id__in=list(by_id)
+        )
+        .select_related("team")
+        .order_by("team__name", "team_id")
     )
+    members, placed = {}, set()
+    for membership in memberships:
+        members.setdefault(membership.team, []).append(by_id[membership.user_id])
+        placed.add(membership.user_id)
+    if len(members) < 2:
+        return None
+    groups = list(members.items())
+    elsewhere = [row for pk, row in by_id.items() if pk not in placed]
+    if elsewhere:
+        groups.append((None, elsewhere))
+    return [
+        TeamRow(
+            team=team,
+            **_summed(group),
+            last_contact_at=max(
+                (row.last_contact_at for row in group if row.last_contact_at), default=None
+            ),
+        )
+        for team, group in groups
+    ]
+
+
+def reviewed_team(user, team_id) -> Team | None:
+    """One of the teams this person reviews (None when no team is asked for), or 404."""
+    if team_id in (None, ""):
+        return None
+    pk = parse_id(team_id)
+    team = supervised_teams(user).filter(pk=pk).first() if pk is not None else None
+    if team is None:
+        raise Http404("No such team")
+    return team
 
 
 def unassigned_clients(user) -> QuerySet:
@@ -874,6 +953,7 @@ def supervisor_home(user) -> dict:
     rows = caseload_rows(user, sort="not_contacted", descending=True)
     return {
         "team_rows": rows,
+        "teams_summed": team_rows(user, rows),
         "team_totals": team_totals(rows, unassigned_clients(user).count()),
         "urgent": urgent_items(user),
         "urgent_counts": urgent_counts(user),

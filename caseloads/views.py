@@ -44,8 +44,9 @@ def _sort(request) -> tuple[str, bool]:
     return sort, request.GET.get("order") == "desc"
 
 
-def _columns(sort: str, descending: bool) -> list[dict]:
-    """Table headings with the link that sorts by each (and flips the order when current)."""
+def _columns(sort: str, descending: bool, kept: str = "") -> list[dict]:
+    """Table headings with the link that sorts by each (and flips the order when current);
+    ``kept``: the rest of the query string the links keep (``team=…&``)."""
     columns = []
     for key, (heading, _) in SORTS.items():
         current = key == sort
@@ -57,7 +58,7 @@ def _columns(sort: str, descending: bool) -> list[dict]:
                 "heading": heading,
                 "current": current,
                 "aria_sort": ("descending" if descending else "ascending") if current else "",
-                "query": f"sort={key}&order={'desc' if flip else 'asc'}",
+                "query": f"{kept}sort={key}&order={'desc' if flip else 'asc'}",
             }
         )
     return columns
@@ -66,16 +67,28 @@ def _columns(sort: str, descending: bool) -> list[dict]:
 @review_only
 @require_GET
 def overview(request):
+    """The caseload table; ``?team=`` one team's case managers, ``?by=case_manager`` every
+    case manager where the table would start with one row per team."""
     sort, descending = _sort(request)
-    rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending)
-    unassigned = caseloads.unassigned_clients(request.user).count()
+    team = caseloads.reviewed_team(request.user, request.GET.get("team"))
+    rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending, team=team)
+    unassigned = caseloads.unassigned_clients(request.user)
+    if team is not None:
+        unassigned = unassigned.filter(team=team)
+    every_case_manager = team is not None or request.GET.get("by") == "case_manager"
+    if team is not None:
+        kept = f"team={team.pk}&"
+    else:
+        kept = "by=case_manager&" if every_case_manager else ""
     return render(
         request,
         "caseloads/overview.html",
         {
             "rows": rows,
-            "totals": caseloads.team_totals(rows, unassigned),
-            "columns": _columns(sort, descending),
+            "team": team,
+            "teams_summed": None if every_case_manager else caseloads.team_rows(request.user, rows),
+            "totals": caseloads.team_totals(rows, unassigned.count()),
+            "columns": _columns(sort, descending, kept),
             "sort": sort,
             "descending": descending,
             "teams": caseloads.supervised_teams(request.user),

@@ -87,9 +87,7 @@ def test_a_short_table_stays_as_it_is(director, program, login):
     assert 'id="caseload-table"' in page and 'id="teams-table"' not in page
 
 
-def test_a_case_manager_in_none_of_the_teams_has_a_row_of_their_own(
-    many, director, program, login
-):
+def test_a_case_manager_in_none_of_the_teams_has_a_row_of_their_own(many, director, program, login):
     """They left the team but still hold a client of it."""
     services.team_membership_change(
         team=program.team,

@@ -294,7 +294,9 @@ def caseload_rows(
 
 
 @dataclass
-class TeamTotals:
+class Summed:
+    """The figures of several case managers' rows added up."""
+
     case_managers: int
     caseload: int
     housed: int
@@ -302,24 +304,27 @@ class TeamTotals:
     not_contacted: int
     overdue_reminders: int
     open_referrals: int
+
+    @staticmethod
+    def figures(rows: list[CaseloadRow]) -> dict:
+        return {
+            "case_managers": len(rows),
+            "caseload": sum(row.caseload for row in rows),
+            "housed": sum(row.housed for row in rows),
+            "searching": sum(row.searching for row in rows),
+            "not_contacted": sum(row.not_contacted for row in rows),
+            "overdue_reminders": sum(row.overdue_reminders for row in rows),
+            "open_referrals": sum(row.open_referrals_total for row in rows),
+        }
+
+
+@dataclass
+class TeamTotals(Summed):
     unassigned: int
 
 
-def _summed(rows: list[CaseloadRow]) -> dict:
-    """The figures of several case managers' rows added up."""
-    return {
-        "case_managers": len(rows),
-        "caseload": sum(row.caseload for row in rows),
-        "housed": sum(row.housed for row in rows),
-        "searching": sum(row.searching for row in rows),
-        "not_contacted": sum(row.not_contacted for row in rows),
-        "overdue_reminders": sum(row.overdue_reminders for row in rows),
-        "open_referrals": sum(row.open_referrals_total for row in rows),
-    }
-
-
 def team_totals(rows: list[CaseloadRow], unassigned: int) -> TeamTotals:
-    return TeamTotals(**_summed(rows), unassigned=unassigned)
+    return TeamTotals(**Summed.figures(rows), unassigned=unassigned)
 
 
 # Above this many case managers across several teams, the caseload table starts with one row
@@ -329,25 +334,19 @@ TEAM_ROWS_ABOVE = 25
 
 
 @dataclass
-class TeamRow:
+class TeamRow(Summed):
     """A team's case managers' rows added up. ``team`` None: the case managers this person
     reviews who are in none of their teams (they hold one of the clients the person sees)."""
 
     team: Team | None
-    case_managers: int
-    caseload: int
-    housed: int
-    searching: int
-    not_contacted: int
-    overdue_reminders: int
-    open_referrals: int
     last_contact_at: datetime | None
 
 
 def team_rows(user, rows: list[CaseloadRow]) -> list[TeamRow] | None:
-    """One row per team this person reviews, from the rows of ``caseload_rows`` (one query),
-    or None when the table of case managers is short enough to show as it is. A case manager
-    in two of the teams counts in both teams' rows (the totals count them once)."""
+    """One row per team (with case managers) this person reviews, from the rows of
+    ``caseload_rows`` (one query more), or None when the table of case managers is short
+    enough to show as it is. A case manager in two of the teams counts in both teams' rows
+    (the totals count them once)."""
     if len(rows) <= TEAM_ROWS_ABOVE:
         return None
     by_id = {row.case_manager.pk: row for row in rows}
@@ -371,7 +370,7 @@ def team_rows(user, rows: list[CaseloadRow]) -> list[TeamRow] | None:
     return [
         TeamRow(
             team=team,
-            **_summed(group),
+            **Summed.figures(group),
             last_contact_at=max(
                 (row.last_contact_at for row in group if row.last_contact_at), default=None
             ),

@@ -1,7 +1,8 @@
 """Rows written in bulk as plain tuples, with their history rows, sealed.
 
-For generated data (the demo seed's large program, benchmarks): building a model instance and
-having Django prepare every value of every row costs far more than the database does. Here a
+For many new rows at once (the demo seed's large program, the reminders a sweep makes,
+benchmarks): building a model instance and having Django prepare every value of every row costs
+far more than the database does. Here a
 row is a tuple of column values ready for the database, ids are allocated up front (so a batch
 of dependent rows can name its parents at once), and on PostgreSQL the rows go in with COPY.
 
@@ -61,9 +62,11 @@ def insert_rows(model, columns, rows, using=None) -> None:
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) >= COPY_AT_LEAST:
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            # Django's own errors (IntegrityError for a duplicate…), as its cursor would raise.
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
             return
         prepare = [fields[name].get_db_prep_save for name in columns]
         placeholders = ", ".join(["%s"] * len(columns))

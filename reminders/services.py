@@ -43,6 +43,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clients.models import Client
 from enrollments.models import Enrollment
+from housingfirst import bulk
 from housingfirst.audit import (
     acting_person,
     change_reason,
@@ -214,6 +215,29 @@ def _existing(reminders) -> list[tuple]:
     ]
 
 
+# A new reminder's columns, each read from the rule's ``Due`` of the same name.
+_CREATED_COLUMNS = (
+    "client_id",
+    "kind",
+    "placement_id",
+    "referral_id",
+    "consent_id",
+    "plan_id",
+    "appointment_id",
+    "enrollment_id",
+    "assigned_to_id",
+    "due_on",
+)
+
+
+def _created_row(due: rules.Due) -> tuple:
+    """The row of a new reminder, ready for the database (a kind as its stored value)."""
+    return tuple(
+        Kind(due.kind).value if column == "kind" else getattr(due, column)
+        for column in _CREATED_COLUMNS
+    )
+
+
 def _sync_batch(clients, *, today, thresholds, create, by, reason, report, kinds=None) -> None:
     if create and kinds is not None:
         # Only these kinds (a reaction that makes its own kinds at once).
@@ -277,29 +301,11 @@ def _sync_batch(clients, *, today, thresholds, create, by, reason, report, kinds
     _move(moving, reason="Moved to the client's current case manager")
     missing = []
     if create:
-        missing = [
-            Reminder(
-                client_id=due.client_id,
-                kind=due.kind,
-                placement_id=due.placement_id,
-                referral_id=due.referral_id,
-                consent_id=due.consent_id,
-                plan_id=due.plan_id,
-                appointment_id=due.appointment_id,
-                enrollment_id=due.enrollment_id,
-                assigned_to_id=due.assigned_to_id,
-                due_on=due.due_on,
-            )
-            for key, due in wanted.items()
-            if key not in existing_keys
-        ]
-        if missing:
-            bulk_create_with_history(
-                missing,
-                Reminder,
-                batch_size=INSERT_BATCH,
-                default_change_reason=CREATED_REASON,
-            )
+        missing = [_created_row(due) for key, due in wanted.items() if key not in existing_keys]
+        # As tuples with their history rows, sealed (housingfirst.bulk): a first sweep makes
+        # a reminder or more for every client, and model instances cost most of its time.
+        with acting_person(by or current_person()), change_reason(CREATED_REASON):
+            bulk.insert_with_history(Reminder, _CREATED_COLUMNS, missing)
     report.created += len(missing)
     report.resolved += len(gone)
     report.moved += len(moving)

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from clients.models import Client
 from housingfirst import bulk
@@ -84,3 +84,14 @@ def test_a_large_seal_matches_what_the_verifier_reads():
         bulk.insert_with_history(Client, COLUMNS, _rows(chain.SEAL_BATCH + 50))
     report = chain.verify_history_chain()
     assert report.ok and report.checked >= chain.SEAL_BATCH + 50
+
+
+@pytest.mark.parametrize("count", [3, bulk.COPY_AT_LEAST + 5])  # an INSERT, and a COPY
+def test_a_row_the_database_refuses_raises_djangos_integrity_error(count):
+    """Callers retry on IntegrityError (the reminder sweep meeting a concurrent one): a COPY's
+    refusal is raised as Django's, like an INSERT's, and nothing of the call is kept."""
+    existing = Client.objects.create(first_name="Already", last_name="Here")
+    rows = [(existing.pk, *row) for row in _rows(count)]  # the same id every time
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_rows(Client, ("id", *COLUMNS), rows)
+    assert list(Client.objects.values_list("pk", flat=True)) == [existing.pk]

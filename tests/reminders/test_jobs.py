@@ -261,16 +261,16 @@ def test_a_reminder_needs_the_subject_of_its_kind(program):
 @pytest.mark.usefixtures("clock")
 def test_a_batch_that_meets_a_concurrent_sweep_is_read_again(program):
     client_with_everything(program.client, by=program.case_manager)
-    real_bulk_create = services.bulk_create_with_history
+    real_insert = services.bulk.insert_with_history
     calls = []
 
-    def first_call_conflicts(objs, model, **kwargs):
-        calls.append(len(objs))
+    def first_call_conflicts(model, columns, rows, **kwargs):
+        calls.append(len(rows))
         if len(calls) == 1:
             raise IntegrityError("UNIQUE constraint failed")  # another worker won the insert
-        return real_bulk_create(objs, model, **kwargs)
+        return real_insert(model, columns, rows, **kwargs)
 
-    with mock.patch.object(services, "bulk_create_with_history", first_call_conflicts):
+    with mock.patch.object(services.bulk, "insert_with_history", first_call_conflicts):
         report = services.reminders_generate()
 
     assert calls == [len(EVERYTHING_KINDS), len(EVERYTHING_KINDS)]

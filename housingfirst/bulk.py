@@ -2,9 +2,9 @@
 
 For many new rows at once (the demo seed's large program, the reminders a sweep makes,
 benchmarks): building a model instance and having Django prepare every value of every row costs
-far more than the database does. Here a
-row is a tuple of column values ready for the database, ids are allocated up front (so a batch
-of dependent rows can name its parents at once), and on PostgreSQL the rows go in with COPY.
+far more than the database does. Here a row is a tuple of column values ready for the database,
+ids are allocated up front (so a batch of dependent rows can name its parents at once), and on
+PostgreSQL the rows go in with COPY.
 
 Rows written here bypass ``save()``, validation and signals, exactly like ``bulk_create``:
 the caller gives values the model would accept. History is not bypassed: every record gets its

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -64,30 +65,71 @@ def _columns(sort: str, descending: bool, kept: str = "") -> list[dict]:
     return columns
 
 
+def _scope(request):
+    """The team a reviewer opened (``?team=``, 404 out of their reach) and the query string
+    that keeps the table on it, or on every case manager (``?by=case_manager``)."""
+    team = caseloads.reviewed_team(request.user, request.GET.get("team"))
+    if team is not None:
+        return team, {"team": team.pk}
+    if request.GET.get("by") == "case_manager":
+        return None, {"by": "case_manager"}
+    return None, {}
+
+
+def _total_links(totals, team, no_contact_days: int) -> list[dict]:
+    """The totals above the table, each opening the list behind it; a team's page shows
+    them without links, since those lists cover every team."""
+    show = reverse("caseloads:clients")
+    items = [
+        (totals.caseload, "active clients", f"{show}?show=active&case_manager=any"),
+        (totals.housed, "housed", f"{show}?show=housed&case_manager=any"),
+        (totals.searching, "searching", f"{show}?show=searching&case_manager=any"),
+        (
+            totals.not_contacted,
+            f"not contacted for {no_contact_days} days",
+            f"{show}?show=not_contacted&case_manager=any",
+        ),
+        (
+            totals.overdue_reminders,
+            f"overdue reminder{pluralize(totals.overdue_reminders)}",
+            f"{show}?show=overdue_reminders&case_manager=any",
+        ),
+        (
+            totals.unassigned,
+            f"unassigned intake{pluralize(totals.unassigned)}",
+            reverse("caseloads:unassigned"),
+        ),
+    ]
+    return [
+        {"count": count, "label": label, "href": None if team else href}
+        for count, label, href in items
+    ]
+
+
 @review_only
 @require_GET
 def overview(request):
     """The caseload table; ``?team=`` one team's case managers, ``?by=case_manager`` every
     case manager where the table would start with one row per team."""
     sort, descending = _sort(request)
-    team = caseloads.reviewed_team(request.user, request.GET.get("team"))
+    team, scope = _scope(request)
     rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending, team=team)
     unassigned = caseloads.unassigned_clients(request.user)
     if team is not None:
         unassigned = unassigned.filter(team=team)
-    every_case_manager = team is not None or request.GET.get("by") == "case_manager"
-    if team is not None:
-        kept = f"team={team.pk}&"
-    else:
-        kept = "by=case_manager&" if every_case_manager else ""
+    kept = f"{urlencode(scope)}&" if scope else ""
+    totals = caseloads.team_totals(rows, unassigned.count())
     return render(
         request,
         "caseloads/overview.html",
         {
             "rows": rows,
             "team": team,
-            "teams_summed": None if every_case_manager else caseloads.team_rows(request.user, rows),
-            "totals": caseloads.team_totals(rows, unassigned.count()),
+            "scope": scope,
+            "export_query": f"{kept}sort={sort}&order={'desc' if descending else 'asc'}",
+            "teams_summed": None if scope else caseloads.team_rows(request.user, rows),
+            "totals": totals,
+            "total_links": _total_links(totals, team, settings.NO_CONTACT_DAYS),
             "columns": _columns(sort, descending, kept),
             "sort": sort,
             "descending": descending,
@@ -100,8 +142,10 @@ def overview(request):
 @review_only
 @require_GET
 def export_csv(request):
+    """The caseload table as CSV: every case manager, or one team's with ``?team=``."""
     sort, descending = _sort(request)
-    rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending)
+    team, _ = _scope(request)
+    rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending, team=team)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"caseloads-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

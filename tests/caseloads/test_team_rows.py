@@ -1,6 +1,9 @@
 """A reviewer of many case managers across several teams: the caseload table starts with one
 row per team (the program director of a large program), each team opening its own table."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -113,3 +116,32 @@ def test_the_teams_table_costs_one_query_more_whatever_the_teams(
     browser.get(OVERVIEW)
     with django_assert_max_num_queries(13):
         assert browser.get(OVERVIEW).status_code == 200
+
+
+def test_a_teams_page_downloads_that_teams_csv(many, director, program, login):
+    browser = login(director)
+    page = browser.get(OVERVIEW, {"team": program.other_team.pk}).content.decode()
+    export = reverse("caseloads:export")
+    assert f'href="{export}?team={program.other_team.pk}&amp;sort=name&amp;order=asc"' in page
+    response = browser.get(export, {"team": program.other_team.pk})
+    usernames = [row["Username"] for row in csv.DictReader(io.StringIO(response.content.decode()))]
+    assert usernames == [program.other_case_manager.get_username()]
+    assert browser.get(export, {"team": "9999999"}).status_code == 404
+
+
+def test_a_teams_page_shows_its_totals_without_the_links_to_every_team(
+    many, director, program, login
+):
+    browser = login(director)
+    clients_list = reverse("caseloads:clients")
+    whole = browser.get(OVERVIEW).content.decode()
+    assert f'href="{clients_list}?show=housed&amp;case_manager=any"' in whole
+    one_team = browser.get(OVERVIEW, {"team": program.other_team.pk}).content.decode()
+    assert "case_manager=any" not in one_team
+    assert "<strong>1</strong> active clients" in one_team
+
+
+def test_sorting_every_case_manager_stays_on_every_case_manager(many, director, login):
+    page = login(director).get(OVERVIEW, {"by": "case_manager"}).content.decode()
+    assert '<input type="hidden" name="by" value="case_manager">' in page
+    assert f'href="{reverse("caseloads:export")}?by=case_manager&amp;sort=name' in page

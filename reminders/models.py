@@ -159,8 +159,15 @@ class Reminder(models.Model):
     CLOSED = (State.DONE, State.RESOLVED)
 
     # None only for a site's stock reminders (SITE_KINDS).
+    # Indexed by reminder_client_state, which starts with it (as assigned_to by
+    # reminder_for_person): an index of its own would only slow the sweep's inserts.
     client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+        Client,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     placement = models.ForeignKey(
@@ -228,6 +235,7 @@ class Reminder(models.Model):
         on_delete=models.PROTECT,
         related_name="reminders",
         verbose_name="for",
+        db_index=False,
     )
     due_on = models.DateField("due on")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
@@ -255,7 +263,24 @@ class Reminder(models.Model):
     closed_by_job = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = audit_history(excluded_fields=["acts_on"])
+    # The history is read by reminder, by client and by date; the sweep writes a history row
+    # for each reminder it makes, so its other columns go unindexed.
+    history = audit_history(
+        excluded_fields=["acts_on"],
+        no_db_index=[
+            "placement",
+            "referral",
+            "consent",
+            "duplicate_pair",
+            "stock_lot",
+            "stock_minimum",
+            "plan",
+            "appointment",
+            "enrollment",
+            "assigned_to",
+            "closed_by",
+        ],
+    )
     objects = ReminderQuerySet.as_manager()
 
     HISTORY_LABEL_FIELDS = ("kind", "due_on")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from referrals.models import Referral, ServiceType
+from reminders import context_processors
 from reminders.models import Kind, Reminder
 from tests.factories import client_of
 from tests.referrals.factories import referral_at, substance_use_provider
@@ -309,3 +310,16 @@ def test_the_home_page_lists_what_is_due(program, login):
     assert [r.kind for r in response.context["due_reminders"]] == [Kind.VISIT_DUE]
     page = response.content.decode()
     assert "Due follow-ups" in page and program.client.display_name in page
+
+
+def test_the_nav_stops_counting_past_its_limit(program, login, monkeypatch):
+    monkeypatch.setattr(context_processors, "NAV_COUNT_UP_TO", 2)
+    for kind in (Kind.NO_CONTACT, Kind.LEASE_ENDING, Kind.VISIT_DUE):
+        reminder_for(program.client, kind=kind, due_on=days(-1))
+    page = login(program.case_manager).get("/").content.decode()
+    assert (
+        'Reminders <span class="count">2+<span class="visually-hidden"> (more than 2) due' in page
+    )
+    monkeypatch.setattr(context_processors, "NAV_COUNT_UP_TO", 3)
+    page = login(program.case_manager).get("/").content.decode()
+    assert 'Reminders <span class="count">3<span class="visually-hidden"> due' in page

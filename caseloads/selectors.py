@@ -350,15 +350,17 @@ def team_rows(user, rows: list[CaseloadRow]) -> list[TeamRow] | None:
     if len(rows) <= TEAM_ROWS_ABOVE:
         return None
     by_id = {row.case_manager.pk: row for row in rows}
+    # Every membership of these teams: naming thousands of case managers in the query would
+    # cost more than skipping the few members without a row.
     memberships = (
-        Team.case_managers.through.objects.filter(
-            team__in=supervised_teams(user), user_id__in=list(by_id)
-        )
+        Team.case_managers.through.objects.filter(team__in=supervised_teams(user))
         .select_related("team")
         .order_by("team__name", "team_id")
     )
     members, placed = {}, set()
     for membership in memberships:
+        if membership.user_id not in by_id:
+            continue
         members.setdefault(membership.team, []).append(by_id[membership.user_id])
         placed.add(membership.user_id)
     if len(members) < 2:

@@ -381,12 +381,17 @@ def team_rows(user, rows: list[CaseloadRow]) -> list[TeamRow] | None:
     ]
 
 
-def reviewed_team(user, team_id) -> Team | None:
-    """One of the teams this person reviews (None when no team is asked for), or 404."""
+def reviewed_team(user, team_id, among: list[Team] | None = None) -> Team | None:
+    """One of the teams this person reviews (None when no team is asked for), or 404;
+    ``among``: their teams, when the caller has them already (no query then)."""
     if team_id in (None, ""):
         return None
     pk = parse_id(team_id)
-    team = supervised_teams(user).filter(pk=pk).first() if pk is not None else None
+    team = None
+    if pk is not None and among is None:
+        team = supervised_teams(user).filter(pk=pk).first()
+    elif pk is not None:
+        team = next((each for each in among if each.pk == pk), None)
     if team is None:
         raise Http404("No such team")
     return team
@@ -758,12 +763,7 @@ def outcome_scope(user, team_id=None) -> OutcomeScope:
     """The clients the outcomes are computed over: one of the reviewer's teams, all of them,
     or (administrators, by default) the whole program. A team out of reach answers 404."""
     teams = list(supervised_teams(user))
-    team = None
-    if team_id not in (None, ""):
-        try:
-            team = next(t for t in teams if t.pk == int(team_id))
-        except (StopIteration, TypeError, ValueError):
-            raise Http404("No such team") from None
+    team = reviewed_team(user, team_id, among=teams)
     program_wide = role_of(user) is Role.ADMINISTRATOR and team is None
     clients = Client.objects.visible_to(user).primary()
     if team is not None:

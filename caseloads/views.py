@@ -147,7 +147,8 @@ def export_csv(request):
     team, _ = _scope(request)
     rows = caseloads.caseload_rows(request.user, sort=sort, descending=descending, team=team)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"caseloads-{timezone.localdate():%Y-%m-%d}.csv"
+    of_team = f"team-{team.pk}-" if team is not None else ""
+    filename = f"caseloads-{of_team}{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     steps = [label for _, label in caseloads.OPEN_REFERRAL_STEPS]

@@ -126,7 +126,15 @@ def test_a_teams_page_downloads_that_teams_csv(many, director, program, login):
     response = browser.get(export, {"team": program.other_team.pk})
     usernames = [row["Username"] for row in csv.DictReader(io.StringIO(response.content.decode()))]
     assert usernames == [program.other_case_manager.get_username()]
+    assert f"caseloads-team-{program.other_team.pk}-" in response["Content-Disposition"]
     assert browser.get(export, {"team": "9999999"}).status_code == 404
+
+
+def test_another_teams_csv_answers_404(program, login):
+    export = reverse("caseloads:export")
+    browser = login(program.supervisor)
+    assert browser.get(export, {"team": program.other_team.pk}).status_code == 404
+    assert browser.get(export, {"team": program.team.pk}).status_code == 200
 
 
 def test_a_teams_page_shows_its_totals_without_the_links_to_every_team(

@@ -267,19 +267,7 @@ class Reminder(models.Model):
     # for each reminder it makes, so its other columns go unindexed.
     history = audit_history(
         excluded_fields=["acts_on"],
-        no_db_index=[
-            "placement",
-            "referral",
-            "consent",
-            "duplicate_pair",
-            "stock_lot",
-            "stock_minimum",
-            "plan",
-            "appointment",
-            "enrollment",
-            "assigned_to",
-            "closed_by",
-        ],
+        no_db_index=[*SUBJECT_FIELDS, "assigned_to", "closed_by"],
     )
     objects = ReminderQuerySet.as_manager()
 

@@ -79,20 +79,20 @@ def _scope(request):
 def _total_links(totals, team, no_contact_days: int) -> list[dict]:
     """The totals above the table, each opening the list behind it; a team's page shows
     them without links, since those lists cover every team."""
-    show = reverse("caseloads:clients")
+    clients_list = reverse("caseloads:clients")
     items = [
-        (totals.caseload, "active clients", f"{show}?show=active&case_manager=any"),
-        (totals.housed, "housed", f"{show}?show=housed&case_manager=any"),
-        (totals.searching, "searching", f"{show}?show=searching&case_manager=any"),
+        (totals.caseload, "active clients", f"{clients_list}?show=active&case_manager=any"),
+        (totals.housed, "housed", f"{clients_list}?show=housed&case_manager=any"),
+        (totals.searching, "searching", f"{clients_list}?show=searching&case_manager=any"),
         (
             totals.not_contacted,
             f"not contacted for {no_contact_days} days",
-            f"{show}?show=not_contacted&case_manager=any",
+            f"{clients_list}?show=not_contacted&case_manager=any",
         ),
         (
             totals.overdue_reminders,
             f"overdue reminder{pluralize(totals.overdue_reminders)}",
-            f"{show}?show=overdue_reminders&case_manager=any",
+            f"{clients_list}?show=overdue_reminders&case_manager=any",
         ),
         (
             totals.unassigned,
